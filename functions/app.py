@@ -1,0 +1,64 @@
+"""The Starlette app: assembles the features' routes, the middleware and the error handlers around one store."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from generator import csp, questionnaire, register
+
+from . import errors, web
+from .clock import Clock
+from .mail import mailer as make_mailer
+from .security import SecurityMiddleware
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger("exchange")
+
+# Each feature is a module with `api_routes` (mounted under /api), `page_routes` (under /app) and,
+# optionally, `middleware` (a list of starlette Middleware, innermost last). A new feature
+# registers here, the same way the built-in ones do.
+FEATURES = ("functions.health",)
+
+
+class StartupError(Exception):
+    """The app cannot start; the message says why in one line."""
+
+
+def create_app(settings: Settings, *, store: Store | None = None, mailer=None, clock: Clock | None = None) -> Starlette:
+    """Build the app. Reads the council register and the questionnaire once, here, and fails clearly if either is wrong."""
+    try:
+        reg = register.load(settings.councils)
+    except register.RegisterError as err:
+        raise StartupError(str(err)) from None
+    editions, problems = questionnaire.load_all(settings.questionnaire_dir)
+    if problems:
+        raise StartupError(f"questionnaire has {len(problems)} problem(s); first: {problems[0]} (run `tie check`)")
+    store = store or Store(settings.database_url)
+    store.migrate()
+
+    modules = [importlib.import_module(name) for name in FEATURES]
+    api_routes = [r for m in modules for r in getattr(m, "api_routes", [])]
+    page_routes = [r for m in modules for r in getattr(m, "page_routes", [])]
+    middleware = [Middleware(SecurityMiddleware, origin=settings.origin, script_hashes=csp.read(settings.site_dir))]
+    middleware += [mw for m in modules for mw in getattr(m, "middleware", [])]
+
+    routes = [Mount("/api", routes=api_routes), Mount("/app", routes=page_routes)]
+    if settings.site_dir.is_dir():
+        routes.append(Mount("/", app=StaticFiles(directory=settings.site_dir, html=True), name="site"))
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=errors.handlers())
+    app.state.settings = settings
+    app.state.store = store
+    app.state.mailer = mailer or make_mailer(settings)
+    app.state.clock = clock or Clock()
+    app.state.register = reg
+    app.state.editions = editions
+    app.state.templates = web.templates(settings.site_dir)
+    return app

@@ -1,0 +1,89 @@
+"""Turning exceptions into responses, in one place: JSON under /api, a page elsewhere; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from .ratelimit import RateLimited
+from .security import MAX_BODY, BodyTooLarge
+from .store import Conflict, StoreError
+
+log = logging.getLogger("exchange")
+
+TITLES = {
+    400: "Something in the request is wrong",
+    401: "Sign in to continue",
+    403: "You cannot do that",
+    404: "Page not found",
+    405: "That is not allowed here",
+    409: "Someone else changed this first",
+    413: "That is too large",
+    415: "That is not in a form we accept",
+    422: "There is a problem with what was sent",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "The Exchange is not available",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def respond(request: Request, status: int, message: str, problems: list | None = None, headers: dict | None = None) -> Response:
+    """The error response for `status`: JSON for the API, an accessible page for people."""
+    if _is_api(request):
+        body: dict = {"error": {"status": status, "message": message}}
+        if problems:
+            body["error"]["problems"] = problems
+        return JSONResponse(body, status_code=status, headers=headers)
+    try:
+        from .web import render
+
+        return render(request, "error.html", status=status, page_title=TITLES.get(status, "Error"), message=message, problems=problems or [], headers=headers)
+    except Exception:  # the error page itself failed: fall back to plain text rather than a traceback
+        log.exception("error page failed")
+        return HTMLResponse(f"<!doctype html><title>Error</title><p>{TITLES.get(status, 'Error')}</p>", status_code=status, headers=headers)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    problems = getattr(exc, "problems", None)
+    return respond(request, exc.status_code, exc.detail or TITLES.get(exc.status_code, "Error"), problems, exc.headers)
+
+
+async def rate_limited(request: Request, exc: RateLimited) -> Response:
+    return respond(request, 429, f"Too many requests. Try again in {exc.retry_after} seconds.", headers={"Retry-After": str(exc.retry_after)})
+
+
+async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+    return respond(request, 413, f"Too large: requests may carry at most {MAX_BODY // 1024} KB.")
+
+
+async def conflict(request: Request, exc: Conflict) -> Response:
+    return respond(request, 409, "Someone else changed this at the same time. Reload and try again.")
+
+
+async def unavailable(request: Request, exc: StoreError) -> Response:
+    log.error("store unavailable: %s", exc)
+    return respond(request, 503, "The Exchange cannot reach its database just now. Nothing was saved; please try again shortly.")
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return respond(request, 500, "Something went wrong on our side. Nothing you sent was lost if you saw it saved; please try again.")
+
+
+def handlers() -> dict:
+    return {
+        HTTPException: http_error,
+        RateLimited: rate_limited,
+        BodyTooLarge: too_large,
+        Conflict: conflict,
+        StoreError: unavailable,
+        500: server_error,
+        Exception: server_error,
+    }

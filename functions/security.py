@@ -1,0 +1,147 @@
+"""Protections every request passes through: security headers, cross-site refusal, body size, the form token cookie."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse, PlainTextResponse
+
+from generator import csp
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_COOKIE = "__Host-tie_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "__Host-tie_session"
+MAX_BODY = 256 * 1024  # bytes; a whole questionnaire with long comments fits in a tenth of this
+
+
+def cookie_value(scope, name: str) -> str | None:
+    raw = Headers(scope=scope).get("cookie")
+    if not raw:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+def set_cookie_header(name: str, value: str, max_age: int | None = None, same_site: str = "Lax") -> str:
+    """A Set-Cookie value with the flags every cookie of ours carries: __Host- prefixed, Secure, HttpOnly, Path=/."""
+    parts = [f"{name}={value}", "Path=/", "Secure", "HttpOnly", f"SameSite={same_site}"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    return "; ".join(parts)
+
+
+class SecurityMiddleware:
+    """Pure ASGI middleware, outermost.
+
+    - refuses unsafe requests from another site (Sec-Fetch-Site, then Origin) with 403;
+    - refuses bodies over MAX_BODY with 413 (by Content-Length, and by counting as it streams);
+    - sets the form-token cookie when a browser has none (double-submit: forms echo it back);
+    - adds the security headers to every response, static pages included, and no-store when signed in.
+    """
+
+    def __init__(self, app, origin: str, script_hashes: frozenset[str] = frozenset(), max_body: int = MAX_BODY):
+        self.app = app
+        self.origin = origin
+        self.policy = csp.policy(script_hashes)
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        method = scope["method"]
+        if method in UNSAFE_METHODS and self._cross_site(headers):
+            return await self._respond(scope, receive, send, 403, "Refused: this request came from another site.")
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await self._respond(scope, receive, send, 413, f"Too large: requests may carry at most {self.max_body // 1024} KB.")
+        csrf = cookie_value(scope, CSRF_COOKIE)
+        new_csrf = None
+        if not csrf or len(csrf) < 20:
+            csrf = new_csrf = secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["csrf"] = csrf
+        signed_in = cookie_value(scope, SESSION_COOKIE) is not None
+        received = 0
+        too_large = False
+
+        async def limited_receive():
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    too_large = True
+                    raise BodyTooLarge()
+            return message
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                h = MutableHeaders(scope=message)
+                h["Content-Security-Policy"] = self.policy
+                h["X-Content-Type-Options"] = "nosniff"
+                h["Referrer-Policy"] = "no-referrer"
+                h["X-Frame-Options"] = "DENY"
+                h["Cross-Origin-Opener-Policy"] = "same-origin"
+                h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+                if signed_in or scope["path"].startswith(("/app", "/api")):
+                    h["Cache-Control"] = "no-store"
+                if new_csrf and scope["path"].startswith("/app"):
+                    h.append("Set-Cookie", set_cookie_header(CSRF_COOKIE, new_csrf, same_site="Strict"))
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except BodyTooLarge:
+            if too_large:
+                await self._respond(scope, receive, send_with_headers, 413, f"Too large: requests may carry at most {self.max_body // 1024} KB.", wrap=False)
+
+    def _cross_site(self, headers: Headers) -> bool:
+        site = headers.get("sec-fetch-site")
+        if site is not None:
+            return site not in ("same-origin", "none")
+        origin = headers.get("origin")
+        if origin is not None:
+            return origin != self.origin
+        return False  # not a browser request: the form token still applies
+
+    async def _respond(self, scope, receive, send, status: int, text: str, wrap: bool = True):
+        if scope["path"].startswith("/api"):
+            response = JSONResponse({"error": {"status": status, "message": text}}, status_code=status)
+        else:
+            response = PlainTextResponse(text, status_code=status)
+        if wrap:
+            policy = self.policy
+
+            async def send_wrapped(message):
+                if message["type"] == "http.response.start":
+                    h = MutableHeaders(scope=message)
+                    h["Content-Security-Policy"] = policy
+                    h["X-Content-Type-Options"] = "nosniff"
+                    h["Referrer-Policy"] = "no-referrer"
+                    h["X-Frame-Options"] = "DENY"
+                await send(message)
+
+            await response(scope, receive, send_wrapped)
+        else:
+            await response(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    """Raised inside a request whose body passed MAX_BODY while streaming."""
+
+
+def csrf_ok(scope, submitted: str | None) -> bool:
+    """True when a submitted form token matches the browser's token cookie."""
+    expected = scope.get("state", {}).get("csrf")
+    cookie = cookie_value(scope, CSRF_COOKIE)
+    return bool(submitted and cookie and expected == cookie and hmac.compare_digest(submitted, cookie))

@@ -1,0 +1,242 @@
+"""The store: SQLite by default, PostgreSQL when the database URL names it, behind one small interface with migrations.
+
+SQL is written once, with `?` placeholders, in the subset both databases share; timestamps are
+integer seconds since the epoch (BIGINT), ids are text made by the app, booleans are 0/1.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another to finish before giving up
+
+
+class StoreError(Exception):
+    """The database could not be reached or used; the message says which and why, without secrets."""
+
+
+class Conflict(Exception):
+    """A write lost a race (a unique key taken, a version moved on); callers turn it into a 409."""
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"//[^@/]*@", "//***@", url)
+
+
+class Tx:
+    """One transaction. `execute`, `one` and `all` take SQL with `?` placeholders."""
+
+    def __init__(self, conn, dialect: str):
+        self.conn = conn
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    def execute(self, sql: str, params: tuple | list = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+        try:
+            cur = self.conn.execute(self._sql(sql), tuple(params))
+        except Exception as err:
+            if _is_unique_violation(err):
+                raise Conflict(str(err).splitlines()[0]) from err
+            raise
+        return cur.rowcount
+
+    def one(self, sql: str, params: tuple | list = ()) -> dict | None:
+        cur = self.conn.execute(self._sql(sql), tuple(params))
+        row = cur.fetchone()
+        return dict(row) if row is not None else None
+
+    def all(self, sql: str, params: tuple | list = ()) -> list[dict]:
+        cur = self.conn.execute(self._sql(sql), tuple(params))
+        return [dict(r) for r in cur.fetchall()]
+
+    def value(self, sql: str, params: tuple | list = ()):
+        row = self.one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+    def insert(self, table: str, values: dict) -> None:
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+
+
+def _is_unique_violation(err: Exception) -> bool:
+    if isinstance(err, sqlite3.IntegrityError):
+        return "UNIQUE" in str(err) or "PRIMARY KEY" in str(err)
+    return getattr(err, "sqlstate", None) == "23505"
+
+
+class Store:
+    """A pool of connections to one database, and its migrations."""
+
+    def __init__(self, url: str, pool_size: int = 10):
+        self.url = url
+        if url.startswith("sqlite:///"):
+            self.dialect = "sqlite"
+            self.path = Path(url.removeprefix("sqlite:///"))
+            self._local = threading.local()
+            self._all: list[sqlite3.Connection] = []
+            self._lock = threading.Lock()
+        elif url.startswith(("postgresql://", "postgres://")):
+            self.dialect = "postgresql"
+            self._pool = self._pg_pool(url, pool_size)
+        else:
+            raise StoreError(f"database URL: expected sqlite:///path or postgresql://..., got {_redact(url)}")
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _pg_pool(self, url: str, size: int):
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        pool = ConnectionPool(url, min_size=1, max_size=size, kwargs={"row_factory": dict_row}, open=False)
+        try:
+            pool.open(wait=True, timeout=10)
+        except Exception as err:
+            pool.close()
+            raise StoreError(f"database at {_redact(url)} could not be reached: {str(err).splitlines()[0]}") from None
+        return pool
+
+    def _sqlite(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+            except (sqlite3.Error, OSError) as err:
+                raise StoreError(f"database file {self.path} could not be opened: {err}") from None
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a power cut
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Tx]:
+        """A transaction: committed when the block ends, rolled back if it raises.
+
+        On SQLite a writing transaction takes the write lock at its start (BEGIN IMMEDIATE), so
+        two writers queue rather than fail halfway.
+        """
+        if self.dialect == "sqlite":
+            conn = self._sqlite()
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield Tx(conn, "sqlite")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+        else:
+            with self._pool.connection() as conn:
+                with conn.transaction():
+                    yield Tx(conn, "postgresql")
+
+    def close(self) -> None:
+        if self.dialect == "sqlite":
+            with self._lock:
+                for conn in self._all:
+                    try:
+                        conn.close()
+                    except sqlite3.Error:
+                        pass
+                self._all.clear()
+            self._local = threading.local()
+        else:
+            self._pool.close()
+
+    def ping(self) -> bool:
+        try:
+            with self.transaction(write=False) as tx:
+                return tx.value("SELECT 1") == 1
+        except Exception:
+            return False
+
+    # -- migrations --------------------------------------------------------------------------
+
+    def migrations(self) -> list[tuple[str, str]]:
+        """(version, SQL) of every migration, in order; a .postgresql.sql file replaces its twin there."""
+        found: dict[str, Path] = {}
+        for path in sorted(MIGRATIONS.glob("*.sql")):
+            parts = path.name.split(".")
+            version = parts[0]
+            if len(parts) == 3 and parts[1] != self.dialect:
+                continue
+            if len(parts) == 3 or version not in found:
+                found[version] = path
+        return [(v, found[v].read_text(encoding="utf-8")) for v in sorted(found)]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet applied; returns their versions. Safe to run from several processes."""
+        applied_now = []
+        with self.transaction() as tx:
+            tx.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        for version, sql in self.migrations():
+            with self.transaction() as tx:
+                if self.dialect == "postgresql":
+                    tx.execute("SELECT pg_advisory_xact_lock(7310001)")
+                if tx.one("SELECT version FROM schema_migrations WHERE version = ?", (version,)):
+                    continue
+                for statement in _statements(sql):
+                    tx.conn.execute(statement)
+                tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", (version, int(time.time())))
+                applied_now.append(version)
+        return applied_now
+
+    def tables(self) -> list[str]:
+        """The names of the application's tables (for tests and exports)."""
+        with self.transaction(write=False) as tx:
+            if self.dialect == "sqlite":
+                rows = tx.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            else:
+                rows = tx.all("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()")
+        return sorted(r["name"] for r in rows)
+
+    def columns(self, table: str) -> list[str]:
+        with self.transaction(write=False) as tx:
+            if self.dialect == "sqlite":
+                return [r["name"] for r in tx.all(f"PRAGMA table_info({table})")]
+            rows = tx.all(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+                (table,),
+            )
+            return [r["column_name"] for r in rows]
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements. A statement ends with ';' at the end of a line, except inside
+    a block marked by lines '-- begin block' and '-- end block' (trigger bodies)."""
+    out, current, in_block = [], [], False
+    for line in sql.splitlines():
+        marker = line.strip().lower()
+        if marker == "-- begin block":
+            in_block = True
+            continue
+        if marker == "-- end block":
+            in_block = False
+            out.append("\n".join(current).strip().rstrip(";"))
+            current = []
+            continue
+        if marker.startswith("--") and not in_block:
+            continue
+        current.append(line)
+        if not in_block and line.rstrip().endswith(";"):
+            out.append("\n".join(current).strip().rstrip(";"))
+            current = []
+    if "\n".join(current).strip():
+        out.append("\n".join(current).strip())
+    return [s for s in out if s]

@@ -1,0 +1,86 @@
+"""Helpers every endpoint uses: rendering pages, reading forms and JSON safely, running store work off the event loop."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from . import layout
+from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok
+
+
+class FormTokenMissing(HTTPException):
+    """A form arrived without the token that proves it came from our own page."""
+
+    def __init__(self):
+        super().__init__(403, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+
+
+class BadRequest(HTTPException):
+    """Input that cannot be used; `problems` lists every one, each with where it is and what was expected."""
+
+    def __init__(self, problems: list[dict], status: int = 422):
+        super().__init__(status, "The request has problems: " + "; ".join(p["message"] for p in problems))
+        self.problems = problems
+
+
+def templates(site_dir) -> Environment:
+    """The Jinja environment: app templates from functions/templates, and the layout from the built site."""
+    env = Environment(
+        loader=ChoiceLoader([DictLoader({"layout.html": layout.layout(site_dir)}), FileSystemLoader(layout.TEMPLATES)]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render an app page inside the layout. Every page gets the form token and the signed-in person."""
+    env: Environment = request.app.state.templates
+    context.setdefault("page_title", "Exchange")
+    context["request"] = request
+    context["csrf_field"] = CSRF_FIELD
+    context["csrf_token"] = request.scope.get("state", {}).get("csrf", "")
+    context["person"] = getattr(request.state, "person", None)
+    html = env.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status)
+
+
+async def form(request: Request) -> dict[str, Any]:
+    """The submitted form, after checking its token. Repeated fields come back as lists."""
+    data = await request.form()
+    if not csrf_ok(request.scope, data.get(CSRF_FIELD)):
+        raise FormTokenMissing()
+    out: dict[str, Any] = {}
+    for key in data.keys():
+        values = [v for v in data.getlist(key) if isinstance(v, str)]
+        out[key] = values if len(values) > 1 else (values[0] if values else "")
+    return out
+
+
+async def json_body(request: Request) -> Any:
+    """The JSON body of an API request; unsafe API requests must say they are JSON (no cross-site simple requests)."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise HTTPException(415, "Send the body as JSON (Content-Type: application/json).")
+    raw = await request.body()
+    try:
+        return json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest([{"where": "body", "message": "body: expected JSON, got text that does not parse"}], 400) from None
+
+
+def api_token_ok(request: Request) -> bool:
+    """For API requests made by pages: the token may come in a header instead of a form field."""
+    return csrf_ok(request.scope, request.headers.get(CSRF_HEADER))
+
+
+async def blocking(fn, *args, **kwargs):
+    """Run store work in a worker thread, so a slow query never stalls other requests."""
+    return await run_in_threadpool(fn, *args, **kwargs)

@@ -1,0 +1,37 @@
+"""`tie build`: check everything, then build the site (Markdown into build/docs, HTML into site/)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..build import BuildError, build
+from ..library import load
+from ..search import SearchIndexError
+
+
+def add_arguments(parser):
+    parser.add_argument("--content", type=Path, help="content folder (default: content/)")
+    parser.add_argument("--site", type=Path, help="output folder (default: site/)")
+    parser.add_argument("--timings", action="store_true", help="print how long each step took")
+
+
+def run(args, settings) -> int:
+    content = args.content or settings.content_dir
+    lib = load(content, settings.questionnaire_dir, settings.councils)
+    if lib.problems:
+        for problem in lib.problems:
+            print(problem)
+        print(f"{len(lib.problems)} problem(s) found; nothing was built.", file=sys.stderr)
+        return 1
+    site = args.site or settings.site_dir
+    try:
+        result = build(lib, settings.root, settings.build_dir / "docs", site, content)
+    except (BuildError, SearchIndexError) as err:
+        print(f"tie build: {err}", file=sys.stderr)
+        return 1
+    print(f"Built {result.pages} pages ({result.resources} resources) into {site}.")
+    if args.timings:
+        for step, seconds in result.timings.items():
+            print(f"  {step:10} {seconds:7.2f} s")
+    return 0

@@ -1,0 +1,68 @@
+"""The Content Security Policy: one definition for the app and for static hosts, with the hashes of the site's inline scripts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+DATA_TYPES = re.compile(r"type=[\"']?application/(ld\+)?json", re.I)
+HASHES_FILE = "_tie/script-hashes.json"
+
+
+def script_hashes(html: str) -> set[str]:
+    """'sha256-…' sources for each executable inline script in a page (JSON data blocks are not executed)."""
+    found = set()
+    for attrs, body in INLINE_SCRIPT.findall(html):
+        if DATA_TYPES.search(attrs):
+            continue
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        found.add(f"'sha256-{digest}'")
+    return found
+
+
+def policy(hashes: set[str] | frozenset[str] = frozenset()) -> str:
+    """The policy every response carries. No 'unsafe-inline' script: inline scripts are allowed by hash only.
+
+    'wasm-unsafe-eval' lets Pagefind run its WebAssembly search; it does not allow eval of JavaScript.
+    """
+    script = " ".join(["'self'", "'wasm-unsafe-eval'", *sorted(hashes)])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def write(site: Path, hashes: set[str]) -> None:
+    """Record the hashes for the app, and a _headers file for static hosts that read one."""
+    target = site / HASHES_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(sorted(hashes)), encoding="utf-8")
+    (site / "_headers").write_text(
+        "/*\n"
+        f"  Content-Security-Policy: {policy(hashes)}\n"
+        "  X-Content-Type-Options: nosniff\n"
+        "  Referrer-Policy: no-referrer\n"
+        "  X-Frame-Options: DENY\n",
+        encoding="utf-8",
+    )
+
+
+def read(site: Path) -> frozenset[str]:
+    """The hashes recorded by the last build (none if the site is not built)."""
+    path = site / HASHES_FILE
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else frozenset()

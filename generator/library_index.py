@@ -1,0 +1,37 @@
+"""library.json: every published resource's metadata, for instant filtering in the browser and next steps in the app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .content import Resource
+from .facets import FACETS
+from .register import Register
+
+FILE = "library.json"
+
+
+def entries(resources: list[Resource], register: Register | None) -> list[dict]:
+    """One compact entry per resource; facet values are those the listing pages use."""
+    out = []
+    for r in sorted(resources, key=lambda r: (r.title.lower(), r.address)):
+        entry = {"url": r.address, "title": r.title, "summary": r.summary, "kind": r.kind.id}
+        for facet in FACETS:
+            if facet.id != "kind":
+                entry[facet.id] = sorted(facet.values(r, register))
+        entry["statements"] = list(r.statements)
+        entry["stages"] = list(r.stages)
+        out.append(entry)
+    return out
+
+
+def write(site: Path, resources: list[Resource], register: Register | None) -> None:
+    data = {"facets": [f.id for f in FACETS], "resources": entries(resources, register)}
+    (site / FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def read(site: Path) -> list[dict]:
+    """The entries of the last build (none if the site is not built)."""
+    path = site / FILE
+    return json.loads(path.read_text(encoding="utf-8"))["resources"] if path.is_file() else []

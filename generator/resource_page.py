@@ -1,0 +1,88 @@
+"""The page of one resource: title, banners, metadata, the contributed body (marked for the sanitiser), related resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import vocabulary as v
+from .content import Resource
+from .docspaths import md_link
+from .facets import BY_ID as FACETS
+from .kinds import BY_ID as KINDS
+from .mdtext import attr, front_matter, inline_html, relative, text
+from .register import Register
+
+START = "<!--tie-contributed-start {nonce}-->"
+END = "<!--tie-contributed-end {nonce}-->"
+
+
+def _date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _links(r: Resource, facet_id: str, ids) -> str:
+    facet = FACETS[facet_id]
+    labels = {t.id: t.label for t in facet.terms}
+    return ", ".join(f'<a href="{attr(relative(r.address, facet.page(i)))}">{inline_html(labels[i])}</a>' for i in ids)
+
+
+def _meta_rows(r: Resource, register: Register | None) -> list[tuple[str, str]]:
+    rows = [("Kind", _links(r, "kind", [r.kind.id])), ("Themes", _links(r, "theme", r.themes))]
+    if r.ambition_routes:
+        rows.append(("Ambition routes", _links(r, "route", r.ambition_routes)))
+    council = register.get(r.council) if (register and r.council) else None
+    if council:
+        where = f"{v.COUNCIL_TYPES.label(council.type)}, {v.REGIONS.label(council.region)}"
+        rows.append(("Council", f"{inline_html(council.name)} ({inline_html(where)})"))
+    if r.council_types:
+        rows.append(("Suits", _links(r, "council-type", r.council_types)))
+    if r.nations:
+        rows.append(("Nations", inline_html(", ".join(v.NATIONS.label(n) for n in r.nations))))
+    if r.regions:
+        rows.append(("Regions", _links(r, "region", r.regions)))
+    if r.provider:
+        rows.append(("Provider", inline_html(r.provider)))
+    if r.duration:
+        rows.append(("Time needed", inline_html(r.duration)))
+    if r.link:
+        rows.append(("Link", f'<a href="{attr(r.link)}" rel="noopener">{inline_html(r.link)}</a>'))
+    rows.append(("Published", f'<time datetime="{r.published.isoformat()}">{_date(r.published)}</time>'))
+    if r.updated:
+        rows.append(("Updated", f'<time datetime="{r.updated.isoformat()}">{_date(r.updated)}</time>'))
+    rows.append(("Review by", f'<time datetime="{r.review_by.isoformat()}">{_date(r.review_by)}</time>'))
+    rows.append(("Contact", f'{inline_html(r.contact.name)}, <a href="mailto:{attr(r.contact.email)}">{inline_html(r.contact.email)}</a>'))
+    rows.append(("Licence", inline_html(v.LICENCES.label(r.licence))))
+    return rows
+
+
+def render(r: Resource, related: list[Resource], register: Register | None, nonce: str, today: dt.date) -> str:
+    """The generated Markdown of a resource's page."""
+    kind = KINDS[r.kind.id]
+    out = [front_matter({"title": r.title, "description": r.summary, "tie_page": "resource"})]
+    out.append(f"# {text(r.title)}\n")
+    out.append(f'<p class="tie-lede">{inline_html(r.summary)}</p>\n')
+    if r.example:
+        out.append(
+            '<div class="tie-banner tie-banner--example" role="note"><p><strong>Example case study.</strong> '
+            "This is an illustrative example written to show what good practice can look like. "
+            "It is not an account of what any named council did.</p></div>\n"
+        )
+    if r.stale(today):
+        out.append(
+            '<div class="tie-banner tie-banner--stale" role="note"><p><strong>Due for review.</strong> '
+            f"This page was due to be reviewed by {_date(r.review_by)}. Some details may be out of date; "
+            f'check with <a href="mailto:{attr(r.contact.email)}">{inline_html(r.contact.name)}</a>.</p></div>\n'
+        )
+    rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in _meta_rows(r, register))
+    out.append(f'<dl class="tie-meta" aria-label="About this {attr(kind.label.lower())}">{rows}</dl>\n')
+    out.append(START.format(nonce=nonce) + "\n\n" + r.body.strip("\n") + "\n\n" + END.format(nonce=nonce) + "\n")
+    if related:
+        out.append("## Related resources\n")
+        for other in related:
+            out.append(f"- [{text(other.title)}]({md_link(r.address, other.address)}) ({text(other.kind.label)})")
+        out.append("")
+    filters = [("kind", kind.plural)] + [("theme", v.THEMES.label(t)) for t in r.themes]
+    filters += [("route", v.ROUTES.label(x)) for x in r.ambition_routes]
+    spans = "".join(f'<span data-pagefind-filter="{name}">{inline_html(value)}</span>' for name, value in filters)
+    out.append(f'<div class="tie-search-filters" hidden>{spans}</div>\n')
+    return "\n".join(out) + "\n"

@@ -1,0 +1,265 @@
+"""Fixtures named for what they give: real SQLite files and the real PostgreSQL, a real SMTP server,
+a real build of the example content, the real app on a real port, and real Chromium."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from functions.settings import ROOT, Settings
+
+EXAMPLES = Path(__file__).parent / "examples"
+COUNCILS = str((ROOT / ".." / "shared" / "data" / "uk-councils" / "datapackage.json").resolve())
+PG_ADMIN_URL = os.environ.get("TIE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+CHROMIUM = os.environ.get("TIE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_settings(tmp: Path, **changes) -> Settings:
+    """Settings for a test: the example content and questionnaire, a private data folder."""
+    values = dict(
+        root=ROOT,
+        database_url=f"sqlite:///{tmp / 'data' / 'test.sqlite3'}",
+        councils=COUNCILS,
+        site_url="https://testserver",
+        port=8000,
+        secret_key="test-secret-" + secrets.token_hex(8),
+        data_dir=tmp / "data",
+        site_dir=tmp / "site",
+        build_dir=tmp / "build",
+        content_dir=EXAMPLES / "content",
+        questionnaire_dir=EXAMPLES / "questionnaire",
+        echo_mail=False,
+    )
+    values.update(changes)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return make_settings(tmp_path)
+
+
+# -- databases ---------------------------------------------------------------------------------
+
+
+def _pg_connect(url: str):
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as err:
+        pytest.fail(f"PostgreSQL at {url} is not reachable ({str(err).splitlines()[0]}); the store tests need it", pytrace=False)
+
+
+@pytest.fixture
+def postgres_url():
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    name = "tie_test_" + secrets.token_hex(6)
+    admin = _pg_connect(PG_ADMIN_URL)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """Each store test runs twice: on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def fresh_store(store_url):
+    """A migrated, empty store (SQLite and PostgreSQL in turn)."""
+    from functions.store import Store
+
+    store = Store(store_url)
+    store.migrate()
+    yield store
+    store.close()
+
+
+# -- mail --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.host}:{self.port}"
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.messages) >= count, f"expected {count} message(s), got {len(self.messages)}"
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server():
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    server = SmtpServer("127.0.0.1", free_port())
+
+    class Handler:
+        async def handle_DATA(self, _server, _session, envelope):
+            server.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname=server.host, port=server.port)
+    controller.start()
+    yield server
+    controller.stop()
+
+
+# -- the app -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(settings, smtp_server):
+    """The app on a fresh SQLite file, sending mail to the real SMTP server."""
+    from functions.app import create_app
+
+    app = create_app(settings.with_(smtp_url=smtp_server.url))
+    yield app
+    app.state.store.close()
+
+
+@pytest.fixture
+def client(app):
+    from starlette.testclient import TestClient
+
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    settings: Settings
+
+
+def run_live(app, port: int):
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the app did not start"
+    return server, thread
+
+
+# -- the built site ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The example content built once for the session by the real `tie build` (MkDocs strict, Pagefind)."""
+    from generator.build import build
+    from generator.library import load
+
+    tmp = tmp_path_factory.mktemp("built")
+    lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
+    assert not lib.problems, [str(p) for p in lib.problems]
+    site = tmp / "site"
+    build(lib, ROOT, tmp / "build" / "docs", site, EXAMPLES / "content")
+    return site
+
+
+@pytest.fixture
+def live_server(tmp_path, built_site, smtp_server):
+    """The app serving the built example site on a real port of 127.0.0.1, mail to the SMTP server."""
+    from functions.app import create_app
+
+    port = free_port()
+    settings = make_settings(tmp_path, site_url=f"http://127.0.0.1:{port}", port=port, site_dir=built_site, smtp_url=smtp_server.url)
+    app = create_app(settings)
+    server, thread = run_live(app, port)
+    yield LiveServer(f"http://127.0.0.1:{port}", app, settings)
+    server.should_exit = True
+    thread.join(timeout=5)
+    app.state.store.close()
+
+
+# -- the browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; .ci/run installs Debian's chromium package", pytrace=False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+    return [
+        {"id": v["id"], "impact": v.get("impact"), "nodes": [n.get("target") for n in v.get("nodes", [])][:5], "help": v.get("help")}
+        for v in result.response["violations"]
+    ]
