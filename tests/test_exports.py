@@ -1,0 +1,82 @@
+"""Downloads: CSV and JSON of the answers and of the action plan."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from functions import exports, next_steps, results
+from generator.questionnaire import load_all
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def computed():
+    editions, problems = load_all(EXAMPLES / "questionnaire")
+    assert not problems
+    answers = {
+        "PLC-01": {"current": "understands", "ambition": "does", "comment": '=HYPERLINK("http://evil")'},
+        "FIN-01": {"current": "not-yet", "ambition": "plans", "comment": "Needs a plan, soon"},
+        "GOV-01": {"current": "dont-know", "ambition": "does", "comment": ""},
+    }
+    r = results.compute(editions["2026"], answers, council_type="district", routes=("process-redesign",))
+    library = [
+        {
+            "url": "/guidance/budget-consultation/",
+            "title": "Running a budget consultation",
+            "kind": "guidance",
+            "theme": ["financial-planning"],
+            "statements": ["FIN-01"],
+            "stages": ["not-yet"],
+        }
+    ]
+    return r, next_steps.plan(r, library)
+
+
+def rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_answers_csv_has_a_row_per_applicable_statement(computed):
+    r, _ = computed
+    table = rows(exports.answers_csv(r))
+    assert [row["statement_id"] for row in table] == ["PLC-01", "PLC-02", "LDP-01", "FIN-01", "GOV-01", "CAP-01"]
+    fin = table[3]
+    assert (fin["current_stage"], fin["current"], fin["ambition"], fin["gap"], fin["note"]) == (
+        "not-yet",
+        "Not yet",
+        "Plans",
+        "2",
+        "Needs a plan, soon",
+    )
+    assert table[4]["current"] == "Don't know" and table[4]["gap"] == ""
+
+
+def test_a_formula_in_a_comment_stays_text_in_the_csv(computed):
+    r, _ = computed
+    assert rows(exports.answers_csv(r))[0]["note"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_action_plan_csv_lists_areas_in_priority_order_with_full_links(computed):
+    r, plan = computed
+    table = rows(exports.plan_csv(plan, "https://exchange.example"))
+    assert [(row["priority"], row["statement_id"]) for row in table] == [("1", "FIN-01"), ("2", "PLC-01")]
+    assert table[0]["resources"] == "Running a budget consultation (https://exchange.example/guidance/budget-consultation/)"
+
+
+def test_json_downloads_carry_the_same_answers_and_plan(computed):
+    r, plan = computed
+    meta = {"council": "ABE", "round": "r1", "response": "official"}
+    answers = json.loads(exports.answers_json(meta, r))
+    assert answers["council"] == "ABE" and answers["edition"] == "2026"
+    assert answers["routes"] == [{"id": "process-redesign", "label": "Process redesign"}]
+    assert {a["statement_id"]: a["current_stage"] for a in answers["answers"]}["FIN-01"] == "not-yet"
+    assert answers["answers"][0]["note"] == '=HYPERLINK("http://evil")'  # JSON is not a spreadsheet: kept as written
+    doc = json.loads(exports.plan_json(meta, r, plan, "https://exchange.example"))
+    assert doc["action_plan"][0]["statement_id"] == "FIN-01"
+    assert doc["action_plan"][0]["resources"] == [
+        {"title": "Running a budget consultation", "url": "https://exchange.example/guidance/budget-consultation/"}
+    ]

@@ -1,0 +1,101 @@
+"""Next steps: library resources and support offers matched to areas for improvement."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions import next_steps, results
+from generator.questionnaire import load_all
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def edition():
+    editions, problems = load_all(EXAMPLES / "questionnaire")
+    assert not problems
+    return editions["2026"]
+
+
+def entry(url, kind="guidance", theme=(), route=(), statements=(), stages=(), council_type=()):
+    return {
+        "url": url,
+        "title": url.strip("/").split("/")[-1].replace("-", " ").capitalize(),
+        "summary": "",
+        "kind": kind,
+        "theme": list(theme),
+        "route": list(route),
+        "council-type": list(council_type),
+        "region": [],
+        "statements": list(statements),
+        "stages": list(stages),
+    }
+
+
+def area(edition, sid, current, ambition):
+    r = results.compute(edition, {sid: {"current": current, "ambition": ambition}})
+    return next(s for s in r.statements if s.statement.id == sid)
+
+
+def test_a_resource_naming_the_statement_ranks_above_one_sharing_only_the_theme(edition):
+    fin = area(edition, "FIN-01", "understands", "does")
+    library = [entry("/guidance/theme-only/", theme=["financial-planning"]), entry("/guidance/named/", statements=["FIN-01"])]
+    resources, _ = next_steps.suggest(library, fin)
+    assert [r.url for r in resources] == ["/guidance/named/", "/guidance/theme-only/"]
+    assert "written for statement FIN-01" in resources[0].reasons
+
+
+def test_a_resource_for_other_stages_is_left_out(edition):
+    fin = area(edition, "FIN-01", "does", "reviews")
+    library = [entry("/guidance/starting-out/", statements=["FIN-01"], stages=["understands", "plans"])]
+    assert next_steps.suggest(library, fin) == ((), ())
+
+
+def test_a_resource_unrelated_to_statement_or_theme_is_left_out(edition):
+    fin = area(edition, "FIN-01", "plans", "does")
+    assert next_steps.suggest([entry("/guidance/scrutiny/", theme=["governance"])], fin) == ((), ())
+
+
+def test_favoured_routes_and_council_type_raise_a_resource(edition):
+    fin = area(edition, "FIN-01", "plans", "does")
+    library = [
+        entry("/guidance/a-plain/", theme=["financial-planning"]),
+        entry("/guidance/b-route/", theme=["financial-planning"], route=["commercialisation", "process-redesign"]),
+        entry("/guidance/c-type/", theme=["financial-planning"], council_type=["district"]),
+    ]
+    resources, _ = next_steps.suggest(library, fin, routes=("commercialisation", "process-redesign"), council_type="district")
+    assert [r.url for r in resources] == ["/guidance/b-route/", "/guidance/c-type/", "/guidance/a-plain/"]
+    assert resources[0].score == 3
+    assert any("favoured routes: commercialisation, process redesign" in reason for reason in resources[0].reasons)
+
+
+def test_support_offers_are_listed_apart(edition):
+    gov = area(edition, "GOV-01", "understands", "does")
+    library = [
+        entry("/support/peer-challenge/", kind="support", theme=["governance"]),
+        entry("/training/scrutiny/", kind="training", theme=["governance"]),
+    ]
+    resources, support = next_steps.suggest(library, gov)
+    assert [r.url for r in resources] == ["/training/scrutiny/"]
+    assert [s.url for s in support] == ["/support/peer-challenge/"]
+
+
+def test_at_most_three_resources_per_area(edition):
+    gov = area(edition, "GOV-01", "understands", "does")
+    library = [entry(f"/guidance/g{i}/", theme=["governance"]) for i in range(6)]
+    resources, _ = next_steps.suggest(library, gov)
+    assert len(resources) == next_steps.PER_AREA
+
+
+def test_the_plan_follows_the_priority_order_of_the_areas(edition):
+    r = results.compute(
+        edition,
+        {
+            "GOV-01": {"current": "plans", "ambition": "does"},
+            "FIN-01": {"current": "not-yet", "ambition": "does"},
+            "CAP-01": {"current": "does", "ambition": "does"},
+        },
+    )
+    plan = next_steps.plan(r, [entry("/guidance/budget/", statements=["FIN-01"])])
+    assert [(s.rank, s.area.statement.id) for s in plan] == [(1, "FIN-01"), (2, "GOV-01")]
+    assert [x.url for x in plan[0].resources] == ["/guidance/budget/"]
+    assert plan[1].resources == ()

@@ -1,0 +1,121 @@
+"""The spread of individual answers and the disagreement-first agenda."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from functions import spread
+from generator.questionnaire import load_all
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def edition():
+    editions, problems = load_all(EXAMPLES / "questionnaire")
+    assert not problems
+    return editions["2026"]
+
+
+def person(role=None, **answers):
+    """A response: statement id -> (current, ambition[, comment])."""
+    return SimpleNamespace(
+        respondent_role=role,
+        answers={
+            sid.replace("_", "-"): SimpleNamespace(current=a[0], ambition=a[1], comment=a[2] if len(a) > 2 else "")
+            for sid, a in answers.items()
+        },
+    )
+
+
+def test_distribution_counts_each_stage_and_dont_know_apart():
+    d = spread.distribution(["plans", "does", "dont-know", None, "plans"])
+    assert d.counts == (0, 0, 2, 1, 0)
+    assert d.dont_know == 1
+    assert (d.staged, d.total) == (3, 4)
+
+
+def test_range_ignores_dont_know():
+    d = spread.distribution(["not-yet", "dont-know", "dont-know"])
+    assert d.range == 0
+    assert spread.distribution(["not-yet", "reviews", "dont-know"]).range == 4
+
+
+def test_standard_deviation_separates_a_split_room_from_one_outlier():
+    split = spread.distribution(["not-yet", "not-yet", "reviews", "reviews"])
+    outlier = spread.distribution(["not-yet", "reviews", "reviews", "reviews"])
+    assert split.range == outlier.range == 4
+    assert split.sd == pytest.approx(2.0)
+    assert outlier.sd == pytest.approx(1.7320508)
+    assert split.sd > outlier.sd
+
+
+def test_median_of_an_even_count_is_the_lower_middle_stage():
+    assert spread.distribution(["understands", "does"]).median == "understands"
+    assert spread.distribution(["understands", "plans", "does"]).median == "plans"
+    assert spread.distribution(["dont-know"]).median is None
+
+
+def test_agenda_puts_the_widest_range_first_and_keeps_questionnaire_order_for_ties(edition):
+    responses = [
+        person(PLC_01=("plans", "does"), FIN_01=("not-yet", "does"), GOV_01=("does", "does")),
+        person(PLC_01=("plans", "does"), FIN_01=("reviews", "reviews"), GOV_01=("plans", "does")),
+        person(PLC_01=("plans", "does"), FIN_01=("does", "reviews"), GOV_01=("does", "does")),
+    ]
+    order = [s.statement.id for s in spread.spreads(edition, responses)]
+    assert order[:2] == ["FIN-01", "GOV-01"]
+    # everything else agrees (or is unanswered): questionnaire order
+    assert order[2:] == ["PLC-01", "PLC-02", "LDP-01", "FIN-02", "CAP-01"]
+
+
+def test_ambition_disagreement_breaks_ties_in_current_stage(edition):
+    responses = [
+        person(PLC_01=("plans", "does"), PLC_02=("plans", "plans")),
+        person(PLC_01=("plans", "does"), PLC_02=("plans", "reviews")),
+    ]
+    order = [s.statement.id for s in spread.spreads(edition, responses)]
+    assert order[0] == "PLC-02"
+
+
+def test_dont_know_answers_come_before_full_agreement(edition):
+    responses = [
+        person(LDP_01=("dont-know", "does"), CAP_01=("does", "does")),
+        person(LDP_01=("does", "does"), CAP_01=("does", "does")),
+    ]
+    order = [s.statement.id for s in spread.spreads(edition, responses)]
+    assert order.index("LDP-01") < order.index("CAP-01")
+
+
+def test_roles_are_shown_side_by_side_only_when_someone_said_theirs(edition):
+    nobody_said = spread.spreads(edition, [person(PLC_01=("plans", "does")), person(PLC_01=("does", "does"))])
+    assert nobody_said[0].by_role == ()
+    some_said = spread.spreads(
+        edition,
+        [
+            person("officer", PLC_01=("does", "does")),
+            person("councillor", PLC_01=("not-yet", "plans")),
+            person("councillor", PLC_01=("understands", "plans")),
+            person(None, PLC_01=("plans", "plans")),
+        ],
+    )
+    plc = next(s for s in some_said if s.statement.id == "PLC-01")
+    groups = {g.role: g for g in plc.by_role}
+    assert [g.label for g in plc.by_role] == ["Officers", "Councillors", "Did not say"]
+    assert groups["officer"].current.counts == (0, 0, 0, 1, 0)
+    assert groups["councillor"].current.counts == (1, 1, 0, 0, 0)
+    assert groups["councillor"].people == 2
+    assert groups["unsaid"].current.counts == (0, 0, 1, 0, 0)
+
+
+def test_statements_that_do_not_apply_to_the_council_are_left_out(edition):
+    ids = [s.statement.id for s in spread.spreads(edition, [], council_type="district")]
+    assert "FIN-02" not in ids
+    assert "FIN-02" in [s.statement.id for s in spread.spreads(edition, [], council_type="unitary")]
+
+
+def test_comments_are_counted_not_carried(edition):
+    responses = [person(PLC_01=("plans", "does", "We lack data")), person(PLC_01=("plans", "does", "  "))]
+    plc = next(s for s in spread.spreads(edition, responses) if s.statement.id == "PLC-01")
+    assert plc.comments == 1
+    assert "We lack data" not in repr(plc)
