@@ -6,7 +6,7 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from .ratelimit import RateLimited
 from .security import MAX_BODY, BodyTooLarge
@@ -51,6 +51,8 @@ def respond(request: Request, status: int, message: str, problems: list | None =
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
+    if 300 <= exc.status_code < 400 and exc.headers and "Location" in exc.headers:  # a check sending the browser elsewhere
+        return RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
     problems = getattr(exc, "problems", None)
     return respond(request, exc.status_code, exc.detail or TITLES.get(exc.status_code, "Error"), problems, exc.headers)
 

@@ -263,3 +263,67 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "impact": v.get("impact"), "nodes": [n.get("target") for n in v.get("nodes", [])][:5], "help": v.get("help")}
         for v in result.response["violations"]
     ]
+
+
+# -- people, councils and sessions -------------------------------------------------------------
+
+
+@dataclass
+class PeopleFactory:
+    """Makes people, puts them in councils and signs them in, straight through the store."""
+
+    app: object
+
+    def add(self, email: str, council: str | None = None, role: str = "member", operator: bool = False):
+        from functions import memberships, people
+
+        store, now = self.app.state.store, self.app.state.clock.now()
+        with store.transaction() as tx:
+            person, _ = people.find_or_create(tx, email, now)
+            if operator:
+                people.set_operator(tx, person.id, True)
+            if council:
+                memberships.add(tx, person.id, council, role, "operator", now)
+            return people.by_id(tx, person.id)
+
+    def join(self, person, council: str, role: str = "member") -> None:
+        from functions import memberships
+
+        with self.app.state.store.transaction() as tx:
+            memberships.add(tx, person.id, council, role, "invitation", self.app.state.clock.now())
+
+    def session(self, person, second_factor: bool = False) -> str:
+        """A new session for the person; returns the cookie's value."""
+        from functions import sessions
+
+        state = self.app.state
+        with state.store.transaction() as tx:
+            token, session = sessions.create(tx, state.settings.secret_key, person.id, state.clock.now())
+            if second_factor:
+                sessions.mark_second_factor(tx, session.id, state.clock.now())
+        return token
+
+    def sign_in(self, client, person, second_factor: bool = False) -> str:
+        """Sign the test client in as the person (replacing any session cookie it had)."""
+        from functions.security import SESSION_COOKIE
+
+        token = self.session(person, second_factor)
+        client.cookies.set(SESSION_COOKIE, token, domain="testserver.local", path="/")  # where httpx keeps the cookies of a dotless host
+        return token
+
+
+@pytest.fixture
+def people(app) -> PeopleFactory:
+    return PeopleFactory(app)
+
+
+def form_token(client) -> str:
+    """The form token for the test client, fetching a page to get one if it has none yet."""
+    from functions.security import CSRF_COOKIE
+
+    token = client.cookies.get(CSRF_COOKIE)
+    if not token:
+        client.get("/app/sign-in")
+        token = client.cookies.get(CSRF_COOKIE)
+    assert token, "the app did not set a form token cookie"
+    return token
