@@ -44,7 +44,9 @@ def respond(request: Request, status: int, message: str, problems: list | None =
     try:
         from .web import render
 
-        return render(request, "error.html", status=status, page_title=TITLES.get(status, "Error"), message=message, problems=problems or [], headers=headers)
+        response = render(request, "error.html", status=status, page_title=TITLES.get(status, "Error"), message=message, problems=problems or [])
+        response.headers.update(headers or {})  # Retry-After on 429, Location on redirects
+        return response
     except Exception:  # the error page itself failed: fall back to plain text rather than a traceback
         log.exception("error page failed")
         return HTMLResponse(f"<!doctype html><title>Error</title><p>{TITLES.get(status, 'Error')}</p>", status_code=status, headers=headers)
