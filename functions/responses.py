@@ -1,0 +1,175 @@
+"""Individual responses to a round: each member's own answers, stored one transaction per save.
+
+A response has a `version` that goes up by one with every save. A save names the version it was
+based on; if someone (the same person in another window, or a retried request) saved since, the
+save is refused with `StaleVersion` rather than silently overwriting the newer answers.
+
+Reading other people's responses (`for_round`) is for the council's super-user only: the caller
+checks that right and writes the audit record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from .ids import new_id
+from .store import Conflict, Tx
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One person's answer to one statement. `current` and `ambition` are stage ids or "dont-know";
+    None means not answered yet (a draft may be partial)."""
+
+    statement_id: str
+    current: str | None
+    ambition: str | None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    """One person's response to one round."""
+
+    id: str
+    round_id: str
+    person_id: str
+    respondent_role: str | None  # "officer", "councillor", or None when the person did not say
+    version: int
+    updated_at: int
+    submitted_at: int | None  # None while it is a draft
+    answers: dict[str, Answer] = field(default_factory=dict)
+    routes: tuple[str, ...] = ()
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class StaleVersion(Conflict):
+    """The save was based on an older version than the one stored; `current` is what is stored now."""
+
+    def __init__(self, current: Response | None, based_on: int):
+        have = current.version if current else 0
+        super().__init__(f"version: expected {have} (the version stored now), got {based_on}")
+        self.current = current
+        self.based_on = based_on
+
+
+def _response(row: dict, answers: dict[str, Answer]) -> Response:
+    return Response(
+        id=row["id"],
+        round_id=row["round_id"],
+        person_id=row["person_id"],
+        respondent_role=row["respondent_role"],
+        version=row["version"],
+        updated_at=row["updated_at"],
+        submitted_at=row["submitted_at"],
+        answers=answers,
+        routes=tuple(json.loads(row["routes"] or "[]")),
+    )
+
+
+def _answer(row: dict) -> Answer:
+    return Answer(row["statement_id"], row["current"], row["ambition"], row["comment"] or "")
+
+
+def own(tx: Tx, round_id: str, person_id: str) -> Response | None:
+    """The person's own response to the round, or None if they have not saved one."""
+    row = tx.one("SELECT * FROM responses WHERE round_id = ? AND person_id = ?", (round_id, person_id))
+    if row is None:
+        return None
+    rows = tx.all("SELECT * FROM answers WHERE response_id = ? ORDER BY statement_id", (row["id"],))
+    return _response(row, {r["statement_id"]: _answer(r) for r in rows})
+
+
+def for_round(tx: Tx, round_id: str) -> list[Response]:
+    """Every response to the round (drafts included; see `Response.submitted`), oldest first.
+
+    Personal data of other people: the caller must have checked that the reader is the council's
+    super-user, and must write the audit record.
+    """
+    rows = tx.all("SELECT * FROM responses WHERE round_id = ? ORDER BY updated_at, id", (round_id,))
+    answers: dict[str, dict[str, Answer]] = {r["id"]: {} for r in rows}
+    for a in tx.all(
+        "SELECT a.* FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.round_id = ? ORDER BY a.statement_id",
+        (round_id,),
+    ):
+        answers[a["response_id"]][a["statement_id"]] = _answer(a)
+    return [_response(r, answers[r["id"]]) for r in rows]
+
+
+def save(
+    tx: Tx,
+    round_id: str,
+    person_id: str,
+    *,
+    based_on: int,
+    respondent_role: str | None,
+    routes: tuple[str, ...],
+    answers: dict[str, Answer],
+    submit: bool,
+    at: int,
+) -> Response:
+    """Replace the person's response with these answers, in the caller's transaction.
+
+    `based_on` is the version the person last saw (0 when they have none). Raises StaleVersion when
+    the stored version differs. A response once submitted stays submitted (it keeps its first
+    submission time); the caller checks that a save to it is complete.
+    """
+    row = tx.one("SELECT id, version, submitted_at FROM responses WHERE round_id = ? AND person_id = ?", (round_id, person_id))
+    routes_json = json.dumps(list(routes))
+    if row is None:
+        if based_on != 0:
+            raise StaleVersion(None, based_on)
+        response_id, version = new_id(), 1
+        submitted_at = at if submit else None
+        # a concurrent first save by the same person takes the unique (round_id, person_id) key: Conflict
+        tx.insert(
+            "responses",
+            {
+                "id": response_id,
+                "round_id": round_id,
+                "person_id": person_id,
+                "respondent_role": respondent_role,
+                "routes": routes_json,
+                "version": version,
+                "updated_at": at,
+                "submitted_at": submitted_at,
+            },
+        )
+    else:
+        response_id, version = row["id"], row["version"] + 1
+        submitted_at = row["submitted_at"] if row["submitted_at"] is not None else (at if submit else None)
+        if row["version"] != based_on:
+            raise StaleVersion(own(tx, round_id, person_id), based_on)
+        changed = tx.execute(
+            "UPDATE responses SET respondent_role = ?, routes = ?, version = ?, updated_at = ?, submitted_at = ? WHERE id = ? AND version = ?",
+            (respondent_role, routes_json, version, at, submitted_at, response_id, based_on),
+        )
+        if changed != 1:  # another save slipped in between the read and the update
+            raise StaleVersion(own(tx, round_id, person_id), based_on)
+        tx.execute("DELETE FROM answers WHERE response_id = ?", (response_id,))
+    _insert_answers(tx, response_id, answers)
+    return Response(response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes))
+
+
+def _insert_answers(tx: Tx, response_id: str, answers: dict[str, Answer]) -> None:
+    """All the answers in one statement: one round trip to the database, however many there are."""
+    if not answers:
+        return
+    rows = [(response_id, a.statement_id, a.current, a.ambition, a.comment) for a in answers.values()]
+    marks = ", ".join("(?, ?, ?, ?, ?)" for _ in rows)
+    tx.execute(
+        f"INSERT INTO answers (response_id, statement_id, current, ambition, comment) VALUES {marks}",
+        [value for row in rows for value in row],
+    )
+
+
+def delete_for_rounds_closed_before(tx: Tx, cutoff: int) -> int:
+    """Delete the individual responses (and their answers) of rounds closed before `cutoff`; returns how many."""
+    return tx.execute(
+        "DELETE FROM responses WHERE round_id IN (SELECT id FROM rounds WHERE closed_at IS NOT NULL AND closed_at < ?)",
+        (cutoff,),
+    )

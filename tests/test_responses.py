@@ -1,0 +1,116 @@
+"""Individual responses: one per person per round, versioned saves, nobody else's answers (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions import people, responses, rounds
+from functions.responses import Answer, StaleVersion
+
+AT = 1767225600 + 86400 * 10  # 11 January 2026, UTC
+E = "E07000223"
+
+
+@pytest.fixture
+def setting(fresh_store):
+    """A round and two members, Ann and Bob."""
+    with fresh_store.transaction() as tx:
+        ann, _ = people.find_or_create(tx, "ann@adur-worthing.gov.uk", AT)
+        bob, _ = people.find_or_create(tx, "bob@adur-worthing.gov.uk", AT)
+        round_ = rounds.open_round(tx, E, "2026", ann.id, AT)
+    return fresh_store, round_, ann, bob
+
+
+def save(store, round_id, person_id, based_on, answers, submit=False, at=AT, role="officer", routes=("commercialisation",)):
+    with store.transaction() as tx:
+        return responses.save(
+            tx,
+            round_id,
+            person_id,
+            based_on=based_on,
+            respondent_role=role,
+            routes=routes,
+            answers={a.statement_id: a for a in answers},
+            submit=submit,
+            at=at,
+        )
+
+
+def test_a_first_save_makes_version_one_and_reads_back_the_same(setting):
+    store, round_, ann, _ = setting
+    saved = save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does", "A note"), Answer("PLC-02", None, None, "")])
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == saved
+    assert saved.version == 1
+    assert saved.answers["PLC-01"] == Answer("PLC-01", "plans", "does", "A note")
+    assert saved.routes == ("commercialisation",)
+    assert saved.respondent_role == "officer" and saved.submitted_at is None
+
+
+def test_each_save_replaces_the_answers_and_moves_the_version_on(setting):
+    store, round_, ann, _ = setting
+    save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does"), Answer("PLC-02", "does", "does")])
+    second = save(store, round_.id, ann.id, 1, [Answer("PLC-01", "does", "reviews")], at=AT + 5)
+    with store.transaction(write=False) as tx:
+        stored = responses.own(tx, round_.id, ann.id)
+    assert stored == second
+    assert (stored.version, stored.updated_at, list(stored.answers)) == (2, AT + 5, ["PLC-01"])
+
+
+def test_a_save_based_on_an_old_version_is_refused_and_carries_the_newer_answers(setting):
+    store, round_, ann, _ = setting
+    save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    newer = save(store, round_.id, ann.id, 1, [Answer("PLC-01", "does", "does")])
+    with pytest.raises(StaleVersion) as refused:
+        save(store, round_.id, ann.id, 1, [Answer("PLC-01", "not-yet", "plans")])
+    assert refused.value.current == newer
+    assert "expected 2" in str(refused.value) and "got 1" in str(refused.value)
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == newer
+
+
+def test_a_first_save_claiming_a_version_that_does_not_exist_is_refused(setting):
+    store, round_, ann, _ = setting
+    with pytest.raises(StaleVersion) as refused:
+        save(store, round_.id, ann.id, 3, [Answer("PLC-01", "plans", "does")])
+    assert refused.value.current is None
+
+
+def test_a_submitted_response_keeps_its_first_submission_time(setting):
+    store, round_, ann, _ = setting
+    first = save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")], submit=True, at=AT + 10)
+    again = save(store, round_.id, ann.id, 1, [Answer("PLC-01", "does", "does")], submit=False, at=AT + 20)
+    assert first.submitted_at == again.submitted_at == AT + 10
+    assert again.submitted
+
+
+def test_each_person_reads_only_their_own_and_the_round_holds_both(setting):
+    store, round_, ann, bob = setting
+    anns = save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    bobs = save(store, round_.id, bob.id, 0, [Answer("PLC-01", "not-yet", "dont-know", "Unsure")], role=None, routes=(), at=AT + 1)
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == anns
+        assert responses.own(tx, round_.id, bob.id) == bobs
+        assert responses.for_round(tx, round_.id) == [anns, bobs]
+
+
+def test_erasing_a_person_erases_their_response_and_answers(setting):
+    store, round_, ann, bob = setting
+    save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    bobs = save(store, round_.id, bob.id, 0, [Answer("PLC-01", "does", "does")], at=AT + 1)
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM people WHERE id = ?", (ann.id,))
+        assert responses.for_round(tx, round_.id) == [bobs]
+        assert tx.value("SELECT COUNT(*) FROM answers") == 1
+
+
+def test_answers_of_rounds_closed_long_enough_are_deleted(setting):
+    store, round_, ann, _ = setting
+    save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    with store.transaction() as tx:
+        assert responses.delete_for_rounds_closed_before(tx, AT + 1000) == 0  # still open
+        rounds.set_status(tx, E, round_.id, rounds.CLOSED, AT + 100)
+        assert responses.delete_for_rounds_closed_before(tx, AT + 100) == 0
+        assert responses.delete_for_rounds_closed_before(tx, AT + 101) == 1
+        assert tx.value("SELECT COUNT(*) FROM answers") == 0
+        assert rounds.get(tx, E, round_.id) is not None
