@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -13,10 +14,26 @@ from .problems import Problem, one_of, show
 
 STATEMENT_ID = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 EDITION_ID = re.compile(r"^[0-9]{4}(-[0-9]+)?$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 TOP_KEYS = {"edition", "title", "published", "introduction", "themes", "ambition"}
 THEME_KEYS = {"theme", "introduction", "statements"}
 STATEMENT_KEYS = {"id", "text", "help", "best_value", "applies_to", "supersedes"}
 AMBITION_KEYS = {"question", "help"}
+# Every key is required except these: most statements fit every council type, and only a
+# statement that replaces an earlier one supersedes anything.
+OPTIONAL_KEYS = {"applies_to", "supersedes"}
+# A statement's id starts with its theme's prefix, so that the id alone says where it belongs
+# wherever it is quoted: resources' front matter, exports and benchmark columns.
+ID_PREFIX = {
+    "place-and-priorities": "PLC",
+    "leadership-of-place": "LDP",
+    "financial-planning": "FIN",
+    "governance": "GOV",
+    "capacity-to-deliver": "CAP",
+}
+MOST_BEST_VALUE = 3  # a statement that fits more Best Value themes than this is not one clear idea
+
+_MISSING = object()  # a required key that is absent: reported once, by _Checker.fields
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,7 @@ class Statement:
     best_value: tuple[str, ...]
     applies_to: tuple[str, ...]
     supersedes: str | None = None
+    line: int = dataclasses.field(default=0, compare=False)  # where its id is, for problems across editions
 
     def applies(self, council_type: str | None) -> bool:
         return council_type is None or council_type in self.applies_to
@@ -68,124 +86,216 @@ class Edition:
         return next((t for t in self.themes if t.id == theme_id), None)
 
 
-def _text(path, lines, key, value, problems, required=True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(path, lines.get(key, 1), key, "text", show(value)))
-        return ""
-    return value.strip()
+class _Checker:
+    """Collects the problems of one file, each at the line of the value it is about."""
 
+    def __init__(self, path: str, lines: dict[str, int], problems: list[Problem]):
+        self.path = path
+        self.lines = lines
+        self.problems = problems
 
-def _unknown(path, lines, prefix, data: dict, allowed: set, problems):
-    for key in data:
-        if key not in allowed:
-            name = prefix + key
-            problems.append(Problem(path, lines.get(name, 1), name, one_of(sorted(allowed)), "an unknown field"))
+    def line(self, *keys: str | None) -> int:
+        """The line of the first of `keys` that the file has."""
+        return next((self.lines[k] for k in keys if k and k in self.lines), 1)
 
+    def add(self, key: str, expected: str, got: str, *where: str | None) -> None:
+        """A problem with `key`, at the line of the first of `where` that the file has, else of `key` itself."""
+        self.problems.append(Problem(self.path, self.line(*where, key) if where else self.line(key), key, expected, got))
 
-def _ids(path, lines, key, value, vocab: v.Vocabulary, problems) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        problems.append(Problem(path, lines.get(key, 1), key, f"a list of {vocab.name} ids", show(value)))
-        return ()
-    good = []
-    for i, item in enumerate(value):
-        if item not in vocab:
-            problems.append(Problem(path, lines.get(f"{key}[{i}]", lines.get(key, 1)), key, one_of(vocab.ids), show(item)))
-        else:
-            good.append(item)
-    return tuple(good)
+    def fields(self, prefix: str, data: dict, allowed: set[str], near: str | None) -> None:
+        """Unknown keys, and required keys that are absent (at the line of the mapping that lacks them)."""
+        for key in data:
+            if key not in allowed:
+                self.add(prefix + key, one_of(sorted(allowed)), "an unknown field")
+        for key in sorted(allowed - OPTIONAL_KEYS - set(data)):
+            self.add(prefix + key, "a value (it is required)", "nothing", near)
+
+    def text(self, key: str, value) -> str:
+        if value is _MISSING:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.add(key, "text", show(value))
+            return ""
+        return value.strip()
+
+    def ids(self, key: str, value, vocab: v.Vocabulary, most: int | None = None) -> tuple[str, ...]:
+        if value is _MISSING:
+            return ()
+        size = f"1 to {most}" if most else "one or more"
+        if not isinstance(value, list) or not value or (most and len(value) > most):
+            self.add(key, f"a list of {size} {vocab.name} ids", show(value))
+            return ()
+        good: list[str] = []
+        for i, item in enumerate(value):
+            if item not in vocab:
+                self.add(key, one_of(vocab.ids), show(item), f"{key}[{i}]")
+            elif item in good:
+                self.add(key, "each id once", f"{item} again", f"{key}[{i}]")
+            else:
+                good.append(item)
+        return tuple(good)
 
 
 def parse(path: str, raw: bytes) -> tuple[Edition | None, list[Problem]]:
-    """Parse one edition file, reporting every problem."""
+    """Parse one edition file, reporting every problem: the edition only if there are none."""
     data, lines, problems = load_file(path, raw, what="questionnaire")
     if data is None:
         return None, problems
-    _unknown(path, lines, "", data, TOP_KEYS, problems)
-    for key in sorted(TOP_KEYS - set(data)):
-        problems.append(Problem(path, 1, key, "a value", "nothing (it is required)"))
-    edition_id = data.get("edition")
-    if not isinstance(edition_id, str) or not EDITION_ID.match(edition_id):
-        problems.append(Problem(path, lines.get("edition", 1), "edition", "an edition id in quotes, like \"2026\"", show(edition_id)))
-    elif Path(path).stem != edition_id:
-        problems.append(Problem(path, lines.get("edition", 1), "edition", f"the file's name ({Path(path).stem})", show(edition_id)))
-    published = data.get("published")
-    if not isinstance(published, dt.date):
-        problems.append(Problem(path, lines.get("published", 1), "published", "a date as YYYY-MM-DD", show(published)))
-    themes = []
-    seen_statements: dict[str, int] = {}
-    raw_themes = data.get("themes")
-    if not isinstance(raw_themes, list):
-        problems.append(Problem(path, lines.get("themes", 1), "themes", "a list of the five themes", show(raw_themes)))
-        raw_themes = []
-    for t_index, raw_theme in enumerate(raw_themes):
-        tkey = f"themes[{t_index}]"
-        if not isinstance(raw_theme, dict):
-            problems.append(Problem(path, lines.get(tkey, 1), tkey, "a theme with its statements", show(raw_theme)))
-            continue
-        _unknown(path, lines, tkey + ".", raw_theme, THEME_KEYS, problems)
-        theme_id = raw_theme.get("theme")
-        if theme_id not in v.THEMES:
-            problems.append(Problem(path, lines.get(tkey + ".theme", lines.get(tkey, 1)), tkey + ".theme", one_of(v.THEMES.ids), show(theme_id)))
-            continue
-        statements = []
-        raw_statements = raw_theme.get("statements")
-        if not isinstance(raw_statements, list) or not raw_statements:
-            problems.append(Problem(path, lines.get(tkey + ".statements", lines.get(tkey, 1)), tkey + ".statements", "a list of statements", show(raw_statements)))
-            raw_statements = []
-        for s_index, raw_statement in enumerate(raw_statements):
-            skey = f"{tkey}.statements[{s_index}]"
-            statement = _statement(path, lines, skey, theme_id, raw_statement, problems)
-            if statement is None:
-                continue
-            if statement.id in seen_statements:
-                problems.append(Problem(path, lines.get(skey + ".id", 1), skey + ".id", "an id not used before in this edition", f"{statement.id} again (first on line {seen_statements[statement.id]})"))
-                continue
-            seen_statements[statement.id] = lines.get(skey + ".id", 1)
-            statements.append(statement)
-        themes.append(Theme(theme_id, v.THEMES.label(theme_id), _text(path, lines, tkey + ".introduction", raw_theme.get("introduction"), problems), tuple(statements)))
-    theme_ids = [t.id for t in themes]
-    for theme_id in v.THEMES.ids:
-        if theme_ids.count(theme_id) != 1:
-            problems.append(Problem(path, lines.get("themes", 1), "themes", f"{theme_id} exactly once", f"{theme_ids.count(theme_id)} time(s)"))
-    ambition = data.get("ambition") if isinstance(data.get("ambition"), dict) else {}
-    _unknown(path, lines, "ambition.", ambition, AMBITION_KEYS, problems)
+    check = _Checker(path, lines, problems)
+    check.fields("", data, TOP_KEYS, near=None)
+    edition_id = _edition_id(check, path, data.get("edition", _MISSING))
+    published = _published(check, data.get("published", _MISSING))
+    themes = _themes(check, data.get("themes", _MISSING))
+    question, ambition_help = _ambition(check, data.get("ambition", _MISSING))
     edition = Edition(
-        id=edition_id if isinstance(edition_id, str) else "",
-        title=_text(path, lines, "title", data.get("title"), problems),
-        published=published if isinstance(published, dt.date) else dt.date.min,
-        introduction=_text(path, lines, "introduction", data.get("introduction"), problems),
-        themes=tuple(sorted(themes, key=lambda t: v.THEMES.ids.index(t.id))),
-        ambition_question=_text(path, lines, "ambition.question", ambition.get("question"), problems),
-        ambition_help=_text(path, lines, "ambition.help", ambition.get("help"), problems),
+        id=edition_id,
+        title=check.text("title", data.get("title", _MISSING)),
+        published=published,
+        introduction=check.text("introduction", data.get("introduction", _MISSING)),
+        themes=themes,
+        ambition_question=question,
+        ambition_help=ambition_help,
     )
     return (None if problems else edition), problems
 
 
-def _statement(path, lines, key, theme_id, raw, problems) -> Statement | None:
-    if not isinstance(raw, dict):
-        problems.append(Problem(path, lines.get(key, 1), key, "a statement (id, text, help, best_value)", show(raw)))
-        return None
-    _unknown(path, lines, key + ".", raw, STATEMENT_KEYS, problems)
-    sid = raw.get("id")
-    if not isinstance(sid, str) or not STATEMENT_ID.match(sid):
-        problems.append(Problem(path, lines.get(key + ".id", lines.get(key, 1)), key + ".id", "an id like FIN-03", show(sid)))
-        return None
-    applies = raw.get("applies_to")
-    supersedes = raw.get("supersedes")
-    if supersedes is not None and (not isinstance(supersedes, str) or not STATEMENT_ID.match(supersedes)):
-        problems.append(Problem(path, lines.get(key + ".supersedes", 1), key + ".supersedes", "an earlier statement's id", show(supersedes)))
-        supersedes = None
-    return Statement(
-        id=sid,
-        theme=theme_id,
-        text=_text(path, lines, key + ".text", raw.get("text"), problems),
-        help=_text(path, lines, key + ".help", raw.get("help"), problems),
-        best_value=_ids(path, lines, key + ".best_value", raw.get("best_value"), v.BEST_VALUE, problems),
-        applies_to=v.COUNCIL_TYPES.ids if applies is None else _ids(path, lines, key + ".applies_to", applies, v.COUNCIL_TYPES, problems),
-        supersedes=supersedes,
+def _edition_id(check: _Checker, path: str, value) -> str:
+    if value is _MISSING:
+        return ""
+    if not isinstance(value, str) or not EDITION_ID.match(value):
+        check.add("edition", 'an edition id in quotes, like "2026"', show(value))
+        return ""
+    if Path(path).stem != value:
+        check.add("edition", f"{Path(path).stem!r} (the file's name)", show(value))
+    return value
+
+
+def _published(check: _Checker, value) -> dt.date:
+    # YAML reads an unquoted date as a date; a quoted one is just as clear to an editor.
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if value is _MISSING:
+        return dt.date.min
+    if type(value) is not dt.date:
+        check.add("published", "a date as YYYY-MM-DD", show(value))
+        return dt.date.min
+    return value
+
+
+def _ambition(check: _Checker, value) -> tuple[str, str]:
+    if value is _MISSING:
+        return "", ""
+    if not isinstance(value, dict):
+        check.add("ambition", "a question and its help", show(value))
+        return "", ""
+    check.fields("ambition.", value, AMBITION_KEYS, near="ambition")
+    return check.text("ambition.question", value.get("question", _MISSING)), check.text(
+        "ambition.help", value.get("help", _MISSING)
     )
+
+
+def _themes(check: _Checker, value) -> tuple[Theme, ...]:
+    if value is _MISSING:
+        return ()
+    if not isinstance(value, list) or not value:
+        check.add("themes", "a list of the five themes", show(value))
+        return ()
+    themes: list[Theme] = []
+    first_line: dict[str, int] = {}
+    seen_statements: dict[str, int] = {}
+    unnamed = 0  # entries whose theme is missing or unknown: any of them may be the theme that seems absent
+    for index, raw in enumerate(value):
+        key = f"themes[{index}]"
+        if not isinstance(raw, dict):
+            check.add(key, "a theme with its introduction and statements", show(raw))
+            unnamed += 1
+            continue
+        check.fields(key + ".", raw, THEME_KEYS, near=key)
+        theme_id = raw.get("theme", _MISSING)
+        known = theme_id is not _MISSING and theme_id in v.THEMES
+        if not known:
+            unnamed += 1
+            if theme_id is not _MISSING:
+                check.add(key + ".theme", one_of(v.THEMES.ids), show(theme_id))
+        elif theme_id in first_line:
+            check.add(
+                key + ".theme", "a theme not already in this edition", f"{theme_id} again (first on line {first_line[theme_id]})"
+            )
+            known = False
+        else:
+            first_line[theme_id] = check.line(key + ".theme", key)
+        introduction = check.text(key + ".introduction", raw.get("introduction", _MISSING))
+        statements = _statements(check, key, theme_id if known else None, raw.get("statements", _MISSING), seen_statements)
+        if known:
+            themes.append(Theme(theme_id, v.THEMES.label(theme_id), introduction, statements))
+    if not unnamed:
+        for theme_id in v.THEMES.ids:
+            if theme_id not in first_line:
+                check.add("themes", f"the {theme_id} theme", f"no 'theme: {theme_id}' entry")
+    return tuple(sorted(themes, key=lambda t: v.THEMES.ids.index(t.id)))
+
+
+def _statements(check: _Checker, theme_key: str, theme_id: str | None, value, seen: dict[str, int]) -> tuple[Statement, ...]:
+    key = theme_key + ".statements"
+    if value is _MISSING:
+        return ()
+    if not isinstance(value, list) or not value:
+        check.add(key, "a list of statements", show(value), key, theme_key)
+        return ()
+    statements = []
+    for index, raw in enumerate(value):
+        statement = _statement(check, f"{key}[{index}]", theme_id, raw, seen)
+        if statement is not None:
+            statements.append(statement)
+    return tuple(statements)
+
+
+def _statement(check: _Checker, key: str, theme_id: str | None, raw, seen: dict[str, int]) -> Statement | None:
+    """One statement, or None if it is unusable; every field is checked either way, so every problem is reported."""
+    if not isinstance(raw, dict):
+        check.add(key, "a statement with id, text, help and best_value", show(raw))
+        return None
+    check.fields(key + ".", raw, STATEMENT_KEYS, near=key)
+    sid = _statement_id(check, key, theme_id, raw.get("id", _MISSING), seen)
+    text = check.text(key + ".text", raw.get("text", _MISSING))
+    help_text = check.text(key + ".help", raw.get("help", _MISSING))
+    best_value = check.ids(key + ".best_value", raw.get("best_value", _MISSING), v.BEST_VALUE, most=MOST_BEST_VALUE)
+    applies = raw.get("applies_to", _MISSING)
+    applies_to = v.COUNCIL_TYPES.ids if applies is _MISSING else check.ids(key + ".applies_to", applies, v.COUNCIL_TYPES)
+    supersedes = raw.get("supersedes")
+    if supersedes is not None and (not isinstance(supersedes, str) or not STATEMENT_ID.match(supersedes) or supersedes == sid):
+        check.add(key + ".supersedes", "the id of a statement in an earlier edition", show(supersedes))
+        supersedes = None
+    if sid is None or theme_id is None:
+        return None
+    line = check.line(key + ".id", key)
+    seen[sid] = line
+    return Statement(sid, theme_id, text, help_text, best_value, applies_to, supersedes, line)
+
+
+def _statement_id(check: _Checker, key: str, theme_id: str | None, sid, seen: dict[str, int]) -> str | None:
+    key += ".id"
+    if sid is _MISSING:
+        return None
+    if not isinstance(sid, str) or not STATEMENT_ID.match(sid):
+        check.add(key, "an id like FIN-03", show(sid))
+        return None
+    prefix = ID_PREFIX.get(theme_id or "")
+    if prefix and not sid.startswith(prefix + "-"):
+        check.add(key, f"an id starting {prefix}- (the {theme_id} theme)", show(sid))
+        return None
+    if sid in seen:
+        check.add(key, "an id not used before in this edition", f"{sid} again (first on line {seen[sid]})")
+        return None
+    return sid
+
+
+def _words(text: str) -> str:
+    """Wording without layout: rewrapping a line in the YAML file does not change a statement."""
+    return " ".join(text.split())
 
 
 def check_history(editions: list[tuple[str, Edition]]) -> list[Problem]:
@@ -196,10 +306,33 @@ def check_history(editions: list[tuple[str, Edition]]) -> list[Problem]:
         ids = {s.id for s in edition.statements}
         for s in edition.statements:
             before = earlier.get(s.id)
-            if before and before[1].text != s.text:
-                problems.append(Problem(path, 1, s.id, f"the wording it had in {before[0]} (ids are never reused; give a changed statement a new id and supersedes: {s.id})", show(s.text)))
-            if s.supersedes and (s.supersedes not in earlier or s.supersedes in ids):
-                problems.append(Problem(path, 1, f"{s.id}.supersedes", "the id of a statement from an earlier edition that this edition drops", show(s.supersedes)))
+            if before and _words(before[1].text) != _words(s.text):
+                problems.append(
+                    Problem(
+                        path,
+                        s.line or 1,
+                        f"{s.id}.text",
+                        f"the wording {s.id} has in {before[0]} (ids are never reused: give a changed statement a new id "
+                        f"and supersedes: {s.id})",
+                        show(s.text),
+                    )
+                )
+            if s.supersedes and s.supersedes not in earlier:
+                problems.append(
+                    Problem(
+                        path, s.line or 1, f"{s.id}.supersedes", "the id of a statement in an earlier edition", show(s.supersedes)
+                    )
+                )
+            elif s.supersedes in ids:
+                problems.append(
+                    Problem(
+                        path,
+                        s.line or 1,
+                        f"{s.id}.supersedes",
+                        "an id this edition no longer asks",
+                        f"{s.supersedes}, which it still asks",
+                    )
+                )
         for s in edition.statements:
             earlier.setdefault(s.id, (path, s))
     return problems
@@ -209,6 +342,9 @@ def load_all(folder: Path) -> tuple[dict[str, Edition], list[Problem]]:
     """Every edition in `folder`, by id, and every problem found in them."""
     editions: list[tuple[str, Edition]] = []
     problems: list[Problem] = []
+    for file in sorted(folder.glob("*.yml")):
+        # Only .yaml files are read: a .yml edition would otherwise be silently left out.
+        problems.append(Problem(_label(file), 1, "file name", f"{file.stem}.yaml", repr(file.name)))
     for file in sorted(folder.glob("*.yaml")):
         label = _label(file)
         edition, found = parse(label, file.read_bytes())
