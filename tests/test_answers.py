@@ -1,0 +1,143 @@
+"""Checking a response against the edition: every problem reported with where, what was expected and what was found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from functions import answers
+from functions.responses import Answer
+from generator.questionnaire import load_all
+
+EXAMPLES = Path(__file__).parent / "examples" / "questionnaire"
+
+
+@pytest.fixture(scope="module")
+def edition():
+    editions, problems = load_all(EXAMPLES)
+    assert not problems
+    return editions["2026"]
+
+
+def body(**answers_by_id):
+    return {"version": 0, "answers": answers_by_id}
+
+
+def wheres(problems):
+    return [p.where for p in problems]
+
+
+def test_a_good_partial_draft_passes_and_keeps_questionnaire_order(edition):
+    draft, problems = answers.check(
+        edition,
+        "county",
+        {
+            "version": 2,
+            "respondent_role": "councillor",
+            "routes": ["commercialisation", "process-redesign"],
+            "answers": {"LDP-01": {"current": "plans", "ambition": "dont-know"}, "PLC-01": {"current": "does", "ambition": "reviews", "comment": " Yes \r\n"}},
+        },
+    )
+    assert problems == []
+    assert draft.version == 2 and draft.respondent_role == "councillor" and not draft.submit
+    assert draft.routes == ("process-redesign", "commercialisation")  # vocabulary order
+    assert list(draft.answers) == ["PLC-01", "LDP-01"]
+    assert draft.answers["PLC-01"] == Answer("PLC-01", "does", "reviews", "Yes")
+
+
+def test_every_problem_is_reported_at_once(edition):
+    _, problems = answers.check(
+        edition,
+        "district",
+        {
+            "version": -1,
+            "respondent_role": "mayor",
+            "routes": ["teleportation", "commercialisation", "commercialisation"],
+            "answers": {
+                "XYZ-99": {"current": "plans", "ambition": "plans"},
+                "FIN-02": {"current": "plans", "ambition": "plans"},
+                "PLC-01": {"current": "excellent", "ambition": "does", "colour": "red"},
+                "PLC-02": {"current": "does", "ambition": "plans"},
+                "GOV-01": {"current": "plans", "ambition": "does", "comment": "x" * (answers.COMMENT_MAX + 1)},
+                "CAP-01": "plans",
+            },
+            "submit": "yes",
+            "extra": 1,
+        },
+    )
+    assert sorted(wheres(problems)) == sorted(
+        [
+            "extra",
+            "version",
+            "respondent_role",
+            "routes[0]",
+            "routes[2]",
+            "answers.XYZ-99",
+            "answers.FIN-02",
+            "answers.PLC-01.colour",
+            "answers.PLC-01.current",
+            "answers.PLC-02.ambition",
+            "answers.GOV-01.comment",
+            "answers.CAP-01",
+            "submit",
+        ]
+    )
+    by_where = {p.where: p for p in problems}
+    assert by_where["answers.PLC-02.ambition"].message == (
+        "answers.PLC-02.ambition: expected a stage at or above the current stage (does), or dont-know, got 'plans'"
+    )
+    assert "does not apply to district councils" in by_where["answers.FIN-02"].message
+    assert by_where["answers.GOV-01.comment"].message == f"answers.GOV-01.comment: expected at most 2000 characters, got {answers.COMMENT_MAX + 1}"
+    assert by_where["routes[0]"].got == "'teleportation'"
+    assert all(p.says for p in problems)
+
+
+def test_ambition_below_current_is_allowed_only_with_dont_know(edition):
+    _, problems = answers.check(
+        edition,
+        None,
+        body(**{"PLC-01": {"current": "dont-know", "ambition": "not-yet"}, "PLC-02": {"current": "reviews", "ambition": "dont-know"}}),
+    )
+    assert problems == []
+
+
+def test_required_statements_need_both_parts_and_each_missing_part_is_named(edition):
+    _, problems = answers.check(
+        edition, "county", body(**{"PLC-01": {"current": "plans"}}), required=["PLC-01", "PLC-02"]
+    )
+    assert wheres(problems) == ["answers.PLC-01.ambition", "answers.PLC-02.current", "answers.PLC-02.ambition"]
+    assert problems[1].says == "Select where your council is now"
+
+
+def test_a_statement_with_a_wrong_value_is_not_also_reported_missing(edition):
+    _, problems = answers.check(edition, "county", body(**{"PLC-01": {"current": "soon", "ambition": None}}), required=["PLC-01"])
+    assert wheres(problems) == ["answers.PLC-01.current"]
+
+
+@pytest.mark.parametrize(
+    "sent, where",
+    [
+        ("[]", "body"),
+        ({"answers": {}}, "version"),
+        ({"version": True, "answers": {}}, "version"),
+        ({"version": 2**31, "answers": {}}, "version"),
+        ({"version": 0, "answers": []}, "answers"),
+        ({"version": 0, "routes": "commercialisation"}, "routes"),
+        ({"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": 7}}}, "answers.PLC-01.comment"),
+        ({"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "nul\x00"}}}, "answers.PLC-01.comment"),
+        ({"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "\ud800"}}}, "answers.PLC-01.comment"),
+        ({"version": 0, "answers": {"PLC-01": {"current": ["plans"], "ambition": "does"}}}, "answers.PLC-01.current"),
+    ],
+)
+def test_malformed_bodies_are_problems_not_errors(edition, sent, where):
+    draft, problems = answers.check(edition, "county", [] if sent == "[]" else sent)
+    assert draft is None
+    assert where in wheres(problems)
+
+
+def test_messages_never_repeat_characters_that_cannot_be_stored_or_shown(edition):
+    _, problems = answers.check(edition, "county", {"version": 0, "answers": {"\ud800\x00": {}}, "\x07": 1})
+    for p in problems:
+        assert not answers.UNSTORABLE.search(p.message), p.message
+        p.message.encode("utf-8")
