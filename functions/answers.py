@@ -137,7 +137,10 @@ def check(
         answer = answers.get(statement_id)
         if _reported(reported, f"answers.{statement_id}"):
             continue
-        for part, says in (("current", "Select where your council is now"), ("ambition", "Select where your council aims to be within two years")):
+        for part, says in (
+            ("current", "Select where your council is now"),
+            ("ambition", "Select where your council aims to be within two years"),
+        ):
             if answer is None or getattr(answer, part) is None:
                 problems.append(Problem(f"answers.{statement_id}.{part}", "one of " + ", ".join(CHOICES), "nothing", says))
 
@@ -154,12 +157,18 @@ def _routes(value: Any, problems: list[Problem]) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.append(Problem("routes", "a list of route ids (" + ", ".join(v.ROUTES.ids) + ")", show(value), "Select routes from the list."))
+        problems.append(
+            Problem(
+                "routes", "a list of route ids (" + ", ".join(v.ROUTES.ids) + ")", show(value), "Select routes from the list."
+            )
+        )
         return ()
     good: list[str] = []
     for i, route in enumerate(value):
         if route not in v.ROUTES:
-            problems.append(Problem(f"routes[{i}]", "one of " + ", ".join(v.ROUTES.ids), show(route), "Select routes from the list."))
+            problems.append(
+                Problem(f"routes[{i}]", "one of " + ", ".join(v.ROUTES.ids), show(route), "Select routes from the list.")
+            )
         elif route in good:
             problems.append(Problem(f"routes[{i}]", "each route once", f"{route} again", "Select each route once."))
         else:
@@ -178,7 +187,14 @@ def _answers(edition: Edition, council_type: str | None, value: Any, problems: l
         where = f"answers.{_key(statement_id)}"
         statement = edition.statement(statement_id)
         if statement is None:
-            problems.append(Problem(where, f"a statement id of edition {edition.id}, like {edition.statements[0].id}", show(statement_id), "This is not a statement of this questionnaire."))
+            problems.append(
+                Problem(
+                    where,
+                    f"a statement id of edition {edition.id}, like {edition.statements[0].id}",
+                    show(statement_id),
+                    "This is not a statement of this questionnaire.",
+                )
+            )
             continue
         if not statement.applies(council_type):
             problems.append(
@@ -198,12 +214,18 @@ def _answers(edition: Edition, council_type: str | None, value: Any, problems: l
 
 def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) -> Answer | None:
     if not isinstance(raw, dict):
-        problems.append(Problem(where, "an object with current, ambition and comment", show(raw), "Answer with a current stage and an ambition."))
+        problems.append(
+            Problem(
+                where, "an object with current, ambition and comment", show(raw), "Answer with a current stage and an ambition."
+            )
+        )
         return None
     before = len(problems)
     for key in raw:
         if key not in ANSWER_KEYS:
-            problems.append(Problem(f"{where}.{_key(key)}", "only current, ambition and comment", "an unknown field", "Remove this field."))
+            problems.append(
+                Problem(f"{where}.{_key(key)}", "only current, ambition and comment", "an unknown field", "Remove this field.")
+            )
     current, ambition = raw.get("current"), raw.get("ambition")
     for part, choice, says in (
         ("current", current, "Select where your council is now from the stages listed"),
@@ -226,7 +248,14 @@ def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) ->
             )
         )
     elif UNSTORABLE.search(comment):
-        problems.append(Problem(f"{where}.comment", "text without control characters", "a control character", "Remove the unusual characters from the comment."))
+        problems.append(
+            Problem(
+                f"{where}.comment",
+                "text without control characters",
+                "a control character",
+                "Remove the unusual characters from the comment.",
+            )
+        )
     if current in v.STAGES and ambition in v.STAGES and v.STAGES.ids.index(ambition) < v.STAGES.ids.index(current):
         problems.append(
             Problem(

@@ -152,7 +152,9 @@ def save(
             raise StaleVersion(own(tx, round_id, person_id), based_on)
         tx.execute("DELETE FROM answers WHERE response_id = ?", (response_id,))
     _insert_answers(tx, response_id, answers)
-    return Response(response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes))
+    return Response(
+        response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes)
+    )
 
 
 def _insert_answers(tx: Tx, response_id: str, answers: dict[str, Answer]) -> None:

@@ -39,7 +39,9 @@ class RoundExists(Conflict):
     """The council already has a round for that year; `existing` is it."""
 
     def __init__(self, existing: Round):
-        super().__init__(f"year: expected a year without a round, got {existing.year} (a round was opened on {_date(existing.opened_at)})")
+        super().__init__(
+            f"year: expected a year without a round, got {existing.year} (a round was opened on {_date(existing.opened_at)})"
+        )
         self.existing = existing
 
 

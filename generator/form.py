@@ -222,7 +222,9 @@ def _choice(value: Any) -> str | None:
 def scale() -> Markup:
     """What the stages mean, in a disclosure at the top of each theme."""
     rows = "".join(f"<dt>{escape(t.label)}</dt><dd>{escape(t.description)}</dd>" for t in CHOICES)
-    return Markup(f'<details class="tie-details"><summary>What the stages mean</summary><dl class="tie-scale">{rows}</dl></details>')
+    return Markup(
+        f'<details class="tie-details"><summary>What the stages mean</summary><dl class="tie-scale">{rows}</dl></details>'
+    )
 
 
 def about_fields(edition: Edition, values: Mapping[str, Any], problems: Mapping[str, str]) -> str:
@@ -258,11 +260,13 @@ def about_fields(edition: Edition, values: Mapping[str, Any], problems: Mapping[
         f'<fieldset class="tie-fieldset tie-checkboxes" aria-describedby="{routes_described}">'
         f'<legend class="tie-fieldset__legend tie-fieldset__legend--m">{escape(edition.ambition_question)}</legend>'
         f'<p class="tie-hint" id="routes-hint">{escape(edition.ambition_help)} Select all that apply.</p>'
-        f'{_error("routes", routes_says)}{boxes}</fieldset></div>'
+        f"{_error('routes', routes_says)}{boxes}</fieldset></div>"
     )
 
 
-def step_fields(edition: Edition, current: Step, council_type: str | None, values: Mapping[str, Any], problems: Mapping[str, str]) -> Markup:
+def step_fields(
+    edition: Edition, current: Step, council_type: str | None, values: Mapping[str, Any], problems: Mapping[str, str]
+) -> Markup:
     """The fields of one step (not the review step), with the problems beside them."""
     if current.slug == ABOUT:
         return Markup(about_fields(edition, values, problems))
@@ -275,7 +279,9 @@ def step_fields(edition: Edition, current: Step, council_type: str | None, value
 def buttons(current: Step) -> Markup:
     """Save and continue (the default, so Enter continues), and save and come back later."""
     if current.slug == REVIEW:
-        return Markup('<div class="tie-button-group"><button class="tie-button" type="submit" name="action" value="submit">Submit your answers</button></div>')
+        return Markup(
+            '<div class="tie-button-group"><button class="tie-button" type="submit" name="action" value="submit">Submit your answers</button></div>'
+        )
     return Markup(
         '<div class="tie-button-group">'
         '<button class="tie-button" type="submit" name="action" value="continue">Save and continue</button>'
@@ -290,8 +296,16 @@ def review(edition: Edition, council_type: str | None, values: Mapping[str, Any]
     role = values.get("respondent_role")
     routes = values.get("routes") or []
     about_rows = [
-        ("Officer or councillor", v.RESPONDENT_ROLES.label(role) if role in v.RESPONDENT_ROLES else "Not said", f"{base}{ABOUT}#respondent_role"),
-        ("Routes to change", ", ".join(v.ROUTES.label(r) for r in routes if r in v.ROUTES) or "None chosen", f"{base}{ABOUT}#routes"),
+        (
+            "Officer or councillor",
+            v.RESPONDENT_ROLES.label(role) if role in v.RESPONDENT_ROLES else "Not said",
+            f"{base}{ABOUT}#respondent_role",
+        ),
+        (
+            "Routes to change",
+            ", ".join(v.ROUTES.label(r) for r in routes if r in v.ROUTES) or "None chosen",
+            f"{base}{ABOUT}#routes",
+        ),
     ]
     out = [f'<h2 class="tie-review__heading">{escape(steps(edition)[0].title)}</h2>', _summary_list(about_rows)]
     for theme in edition.themes:

@@ -36,7 +36,10 @@ def test_a_good_partial_draft_passes_and_keeps_questionnaire_order(edition):
             "version": 2,
             "respondent_role": "councillor",
             "routes": ["commercialisation", "process-redesign"],
-            "answers": {"LDP-01": {"current": "plans", "ambition": "dont-know"}, "PLC-01": {"current": "does", "ambition": "reviews", "comment": " Yes \r\n"}},
+            "answers": {
+                "LDP-01": {"current": "plans", "ambition": "dont-know"},
+                "PLC-01": {"current": "does", "ambition": "reviews", "comment": " Yes \r\n"},
+            },
         },
     )
     assert problems == []
@@ -88,7 +91,10 @@ def test_every_problem_is_reported_at_once(edition):
         "answers.PLC-02.ambition: expected a stage at or above the current stage (does), or dont-know, got 'plans'"
     )
     assert "does not apply to district councils" in by_where["answers.FIN-02"].message
-    assert by_where["answers.GOV-01.comment"].message == f"answers.GOV-01.comment: expected at most 2000 characters, got {answers.COMMENT_MAX + 1}"
+    assert (
+        by_where["answers.GOV-01.comment"].message
+        == f"answers.GOV-01.comment: expected at most 2000 characters, got {answers.COMMENT_MAX + 1}"
+    )
     assert by_where["routes[0]"].got == "'teleportation'"
     assert all(p.says for p in problems)
 
@@ -97,15 +103,18 @@ def test_ambition_below_current_is_allowed_only_with_dont_know(edition):
     _, problems = answers.check(
         edition,
         None,
-        body(**{"PLC-01": {"current": "dont-know", "ambition": "not-yet"}, "PLC-02": {"current": "reviews", "ambition": "dont-know"}}),
+        body(
+            **{
+                "PLC-01": {"current": "dont-know", "ambition": "not-yet"},
+                "PLC-02": {"current": "reviews", "ambition": "dont-know"},
+            }
+        ),
     )
     assert problems == []
 
 
 def test_required_statements_need_both_parts_and_each_missing_part_is_named(edition):
-    _, problems = answers.check(
-        edition, "county", body(**{"PLC-01": {"current": "plans"}}), required=["PLC-01", "PLC-02"]
-    )
+    _, problems = answers.check(edition, "county", body(**{"PLC-01": {"current": "plans"}}), required=["PLC-01", "PLC-02"])
     assert wheres(problems) == ["answers.PLC-01.ambition", "answers.PLC-02.current", "answers.PLC-02.ambition"]
     assert problems[1].says == "Select where your council is now"
 
@@ -125,8 +134,14 @@ def test_a_statement_with_a_wrong_value_is_not_also_reported_missing(edition):
         ({"version": 0, "answers": []}, "answers"),
         ({"version": 0, "routes": "commercialisation"}, "routes"),
         ({"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": 7}}}, "answers.PLC-01.comment"),
-        ({"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "nul\x00"}}}, "answers.PLC-01.comment"),
-        ({"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "\ud800"}}}, "answers.PLC-01.comment"),
+        (
+            {"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "nul\x00"}}},
+            "answers.PLC-01.comment",
+        ),
+        (
+            {"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "\ud800"}}},
+            "answers.PLC-01.comment",
+        ),
         ({"version": 0, "answers": {"PLC-01": {"current": ["plans"], "ambition": "does"}}}, "answers.PLC-01.current"),
     ],
 )

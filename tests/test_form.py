@@ -28,7 +28,11 @@ def edition():
 def render(edition, slug, council_type="county", values=None, problems=None):
     step = form.step(edition, slug)
     problems = problems or {}
-    html = form.error_summary(problems) + form.progress(edition, step, BASE) + form.step_fields(edition, step, council_type, values or {}, problems)
+    html = (
+        form.error_summary(problems)
+        + form.progress(edition, step, BASE)
+        + form.step_fields(edition, step, council_type, values or {}, problems)
+    )
     return parse(html)
 
 
@@ -139,9 +143,18 @@ def test_a_submitted_step_replaces_only_its_own_answers(edition):
     stored = {
         "respondent_role": "officer",
         "routes": ["process-redesign"],
-        "answers": {"LDP-01": {"current": "does", "ambition": "does", "comment": ""}, "PLC-02": {"current": "plans", "ambition": "plans", "comment": ""}},
+        "answers": {
+            "LDP-01": {"current": "does", "ambition": "does", "comment": ""},
+            "PLC-02": {"current": "plans", "ambition": "plans", "comment": ""},
+        },
     }
-    fields = {"PLC-01.current": "plans", "PLC-01.ambition": "does", "PLC-01.comment": "Note", "PLC-02.comment": "", "csrf_token": "t"}
+    fields = {
+        "PLC-01.current": "plans",
+        "PLC-01.ambition": "does",
+        "PLC-01.comment": "Note",
+        "PLC-02.comment": "",
+        "csrf_token": "t",
+    }
     body = form.read(edition, form.step(edition, "place-and-priorities"), fields, stored)
     assert body["answers"] == {
         "LDP-01": {"current": "does", "ambition": "does", "comment": ""},
@@ -168,7 +181,11 @@ def test_field_ids_follow_the_where_of_problems():
 
 
 def test_the_review_lists_every_answer_with_a_link_to_change_it(edition):
-    values = {"respondent_role": None, "routes": [], "answers": {"PLC-01": {"current": "plans", "ambition": "dont-know", "comment": "Hmm"}}}
+    values = {
+        "respondent_role": None,
+        "routes": [],
+        "answers": {"PLC-01": {"current": "plans", "ambition": "dont-know", "comment": "Hmm"}},
+    }
     tree = parse(form.review(edition, "district", values, BASE))
     text = tree.text
     assert "Now: Plans; In two years: Don't know. Comment: Hmm" in text

@@ -87,7 +87,9 @@ def test_a_submitted_response_keeps_its_first_submission_time(setting):
 def test_each_person_reads_only_their_own_and_the_round_holds_both(setting):
     store, round_, ann, bob = setting
     anns = save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
-    bobs = save(store, round_.id, bob.id, 0, [Answer("PLC-01", "not-yet", "dont-know", "Unsure")], role=None, routes=(), at=AT + 1)
+    bobs = save(
+        store, round_.id, bob.id, 0, [Answer("PLC-01", "not-yet", "dont-know", "Unsure")], role=None, routes=(), at=AT + 1
+    )
     with store.transaction(write=False) as tx:
         assert responses.own(tx, round_.id, ann.id) == anns
         assert responses.own(tx, round_.id, bob.id) == bobs
