@@ -1,0 +1,427 @@
+"""The consensus: the super-user's draft of the council's agreed answers, and its publication as the official response.
+
+The draft is saved statement by statement while the meeting goes on. Every draft row has a
+`version`; a save names the version it was based on, and a save based on an older one (another
+super-user saved first) is refused with `StaleDraft`, which carries what is stored now, so the
+page can show both. Publishing copies the draft into a new, numbered official response with a
+sharing choice; the newest published version is the council's official response for the round.
+
+`shared_consensus` is what the nightly benchmark job may read: see
+docs/decisions/0006-consensus-data.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from generator.questionnaire import Edition, Statement
+from generator.vocabulary import ROUTES, STAGES, Term, Vocabulary
+
+from . import rounds
+from .ids import new_id
+from .store import Conflict, Tx
+
+RATIONALE_MAX = 1000  # characters: the reason in a sentence or two, as a committee paper would record it
+POSITION = {stage: i for i, stage in enumerate(STAGES.ids)}
+
+SHARING = Vocabulary(
+    "sharing",
+    (
+        Term("council", "The council only", "Only the council's own members see the official response."),
+        Term(
+            "similar",
+            "Similar councils",
+            "The council's members see it, and it is counted, without the council's name and only in groups of at least "
+            "five councils, in the benchmarks that similar councils see.",
+        ),
+        Term(
+            "public",
+            "Everyone",
+            "Anyone can see the official response, rationale included, and it is counted in the benchmarks, which are "
+            "published as open data (groups of at least ten councils).",
+        ),
+    ),
+)
+SHARED = ("similar", "public")  # the sharing choices that let a response reach the benchmarks
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The consensus recorded so far for one statement."""
+
+    statement_id: str
+    current: str
+    ambition: str
+    rationale: str
+    version: int
+    updated_at: int
+    updated_by: str | None  # the name (or address) of whoever saved it last; None once they are erased
+
+
+@dataclass(frozen=True)
+class RoutesDraft:
+    routes: tuple[str, ...]
+    version: int
+    updated_at: int
+    updated_by: str | None
+
+
+@dataclass(frozen=True)
+class PublishedAnswer:
+    statement_id: str
+    current: str
+    ambition: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """One published version of a round's official response."""
+
+    id: str
+    round_id: str
+    council: str
+    edition: str
+    year: int
+    version: int
+    sharing: str
+    routes: tuple[str, ...]
+    published_at: int
+    published_by: str | None
+    answers: dict[str, PublishedAnswer]
+
+
+@dataclass(frozen=True)
+class SharedConsensus:
+    """A council's latest shared official response, as the benchmarks may use it: stage ids and route ids only."""
+
+    council: str
+    edition: str
+    year: int
+    version: int
+    published_at: int
+    sharing: str
+    routes: tuple[str, ...]
+    answers: dict[str, tuple[str, str]]  # statement id -> (current stage, ambition stage)
+
+
+class StaleDraft(Conflict):
+    """Someone saved since the version this save was based on; `current` is what is stored now."""
+
+    def __init__(self, current, based_on: int):
+        have = current.version if current else 0
+        super().__init__(f"version: expected {have} (the version stored now), got {based_on}")
+        self.current = current
+        self.based_on = based_on
+
+
+class ChangedSincePublishPage(Conflict):
+    """The draft changed after the publishing page was shown: the publisher has not seen what would be published."""
+
+
+# -- checks -------------------------------------------------------------------------------------
+
+
+def _one_of(ids) -> str:
+    return "one of " + ", ".join(ids)
+
+
+def check_answer(edition: Edition, council_type: str | None, statement_id: str, current, ambition, rationale) -> list[dict]:
+    """Every problem with one statement's consensus, as {where, message}."""
+    problems = []
+    statement = edition.statement(statement_id)
+    if statement is None or not statement.applies(council_type):
+        return [
+            {
+                "where": "statement",
+                "message": f"statement: expected a statement of edition {edition.id} for this council, got {statement_id!r}",
+            }
+        ]
+    if current not in POSITION:
+        problems.append({"where": "current", "message": f"current: expected {_one_of(STAGES.ids)}; got {_show(current)}"})
+    if ambition not in POSITION:
+        problems.append({"where": "ambition", "message": f"ambition: expected {_one_of(STAGES.ids)}; got {_show(ambition)}"})
+    elif current in POSITION and POSITION[ambition] < POSITION[current]:
+        problems.append(
+            {
+                "where": "ambition",
+                "message": f"ambition: expected a stage at or above the current stage ({STAGES.label(current)}), got {STAGES.label(ambition)}",
+            }
+        )
+    if not isinstance(rationale, str):
+        problems.append({"where": "rationale", "message": f"rationale: expected text, got {_show(rationale)}"})
+    elif len(rationale) > RATIONALE_MAX:
+        problems.append(
+            {"where": "rationale", "message": f"rationale: expected at most {RATIONALE_MAX} characters, got {len(rationale)}"}
+        )
+    return problems
+
+
+def check_routes(routes) -> list[dict]:
+    bad = [r for r in routes if r not in ROUTES]
+    return [{"where": "routes", "message": f"routes: expected {_one_of(ROUTES.ids)}; got {_show(r)}"} for r in bad]
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "nothing"
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+# -- the draft ----------------------------------------------------------------------------------
+
+_DRAFT_SELECT = (
+    "SELECT d.*, COALESCE(p.name, p.email) AS updated_by_name FROM consensus_drafts d LEFT JOIN people p ON p.id = d.updated_by "
+)
+
+
+def _draft(row: dict) -> Draft:
+    return Draft(
+        row["statement_id"],
+        row["current"],
+        row["ambition"],
+        row["rationale"],
+        row["version"],
+        row["updated_at"],
+        row["updated_by_name"],
+    )
+
+
+def drafts(tx: Tx, round_id: str) -> dict[str, Draft]:
+    """The consensus recorded so far for the round, by statement id."""
+    return {r["statement_id"]: _draft(r) for r in tx.all(_DRAFT_SELECT + "WHERE d.round_id = ?", (round_id,))}
+
+
+def draft(tx: Tx, round_id: str, statement_id: str) -> Draft | None:
+    row = tx.one(_DRAFT_SELECT + "WHERE d.round_id = ? AND d.statement_id = ?", (round_id, statement_id))
+    return _draft(row) if row else None
+
+
+def save_draft(
+    tx: Tx,
+    round_id: str,
+    statement_id: str,
+    *,
+    current: str,
+    ambition: str,
+    rationale: str,
+    based_on: int,
+    person_id: str,
+    at: int,
+) -> Draft:
+    """Record the consensus for one statement (checked by the caller). Raises StaleDraft if `based_on` is not the stored version."""
+    stored = draft(tx, round_id, statement_id)
+    if (stored.version if stored else 0) != based_on:
+        raise StaleDraft(stored, based_on)
+    if stored is None:
+        try:
+            tx.insert(
+                "consensus_drafts",
+                {
+                    "round_id": round_id,
+                    "statement_id": statement_id,
+                    "current": current,
+                    "ambition": ambition,
+                    "rationale": rationale,
+                    "version": 1,
+                    "updated_at": at,
+                    "updated_by": person_id,
+                },
+            )
+        except Conflict:  # another super-user's first save won the primary key
+            raise StaleDraft(None, based_on) from None
+    else:
+        changed = tx.execute(
+            "UPDATE consensus_drafts SET current = ?, ambition = ?, rationale = ?, version = ?, updated_at = ?, updated_by = ? "
+            "WHERE round_id = ? AND statement_id = ? AND version = ?",
+            (current, ambition, rationale, based_on + 1, at, person_id, round_id, statement_id, based_on),
+        )
+        if changed != 1:
+            raise StaleDraft(draft(tx, round_id, statement_id), based_on)
+    return draft(tx, round_id, statement_id)
+
+
+def routes_draft(tx: Tx, round_id: str) -> RoutesDraft | None:
+    row = tx.one(
+        "SELECT r.*, COALESCE(p.name, p.email) AS updated_by_name FROM consensus_draft_routes r "
+        "LEFT JOIN people p ON p.id = r.updated_by WHERE r.round_id = ?",
+        (round_id,),
+    )
+    if row is None:
+        return None
+    return RoutesDraft(tuple(json.loads(row["routes"])), row["version"], row["updated_at"], row["updated_by_name"])
+
+
+def save_routes(tx: Tx, round_id: str, routes: tuple[str, ...], *, based_on: int, person_id: str, at: int) -> RoutesDraft:
+    """Record the council's favoured routes. Raises StaleDraft if `based_on` is not the stored version."""
+    stored = routes_draft(tx, round_id)
+    if (stored.version if stored else 0) != based_on:
+        raise StaleDraft(stored, based_on)
+    value = json.dumps([r for r in ROUTES.ids if r in routes])
+    if stored is None:
+        try:
+            tx.insert(
+                "consensus_draft_routes",
+                {"round_id": round_id, "routes": value, "version": 1, "updated_at": at, "updated_by": person_id},
+            )
+        except Conflict:
+            raise StaleDraft(None, based_on) from None
+    elif (
+        tx.execute(
+            "UPDATE consensus_draft_routes SET routes = ?, version = ?, updated_at = ?, updated_by = ? WHERE round_id = ? AND version = ?",
+            (value, based_on + 1, at, person_id, round_id, based_on),
+        )
+        != 1
+    ):
+        raise StaleDraft(routes_draft(tx, round_id), based_on)
+    return routes_draft(tx, round_id)
+
+
+def fingerprint(found: dict[str, Draft], routes: RoutesDraft | None) -> str:
+    """A short digest of every draft row's version: it changes whenever anyone saves anything."""
+    parts = sorted(f"{sid}:{d.version}" for sid, d in found.items()) + [f"routes:{routes.version if routes else 0}"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def missing(edition: Edition, council_type: str | None, found: dict[str, Draft]) -> list[Statement]:
+    """Statements that apply to the council and have no consensus yet."""
+    return [s for s in edition.statements if s.applies(council_type) and s.id not in found]
+
+
+# -- publishing ---------------------------------------------------------------------------------
+
+
+def publish(
+    tx: Tx, round_: rounds.Round, edition: Edition, council_type: str | None, *, sharing: str, seen: str, person_id: str, at: int
+) -> Published:
+    """Publish the draft as the round's next official response, and mark the round published (no more answers).
+
+    The caller checks `publish_problems` first. Raises ChangedSincePublishPage when the draft's
+    fingerprint is not `seen` (someone saved after the publisher opened the page).
+    """
+    found = drafts(tx, round_.id)
+    routes = routes_draft(tx, round_.id)
+    if fingerprint(found, routes) != seen:
+        raise ChangedSincePublishPage("The consensus changed after you opened the publishing page.")
+    version = int(tx.value("SELECT COALESCE(MAX(version), 0) FROM consensus_responses WHERE round_id = ?", (round_.id,)) or 0) + 1
+    response_id = new_id()
+    # two publications at once: the unique (round_id, version) key turns the second into a Conflict
+    tx.insert(
+        "consensus_responses",
+        {
+            "id": response_id,
+            "round_id": round_.id,
+            "council": round_.council,
+            "edition": round_.edition,
+            "year": round_.year,
+            "version": version,
+            "sharing": sharing,
+            "routes": json.dumps(list(routes.routes) if routes else []),
+            "published_at": at,
+            "published_by": person_id,
+        },
+    )
+    applicable = [s.id for s in edition.statements if s.applies(council_type)]
+    rows = [
+        (response_id, sid, found[sid].current, found[sid].ambition, found[sid].rationale) for sid in applicable if sid in found
+    ]
+    if rows:
+        marks = ", ".join("(?, ?, ?, ?, ?)" for _ in rows)
+        tx.execute(
+            f"INSERT INTO consensus_answers (response_id, statement_id, current, ambition, rationale) VALUES {marks}",
+            [v for row in rows for v in row],
+        )
+    rounds.set_status(tx, round_.council, round_.id, rounds.PUBLISHED, at)
+    return latest(tx, round_.id)
+
+
+def publish_problems(edition: Edition, council_type: str | None, found: dict[str, Draft], sharing) -> list[dict]:
+    """Every reason the draft cannot be published yet."""
+    problems = []
+    if sharing not in SHARING:
+        problems.append({"where": "sharing", "message": f"sharing: expected {_one_of(SHARING.ids)}; got {_show(sharing)}"})
+    for s in missing(edition, council_type, found):
+        problems.append({"where": s.id, "message": f"{s.id}: expected a consensus stage and ambition, got nothing yet"})
+    return problems
+
+
+def _published(tx: Tx, row: dict | None) -> Published | None:
+    if row is None:
+        return None
+    answers = {
+        a["statement_id"]: PublishedAnswer(a["statement_id"], a["current"], a["ambition"], a["rationale"])
+        for a in tx.all("SELECT * FROM consensus_answers WHERE response_id = ? ORDER BY statement_id", (row["id"],))
+    }
+    return Published(
+        row["id"],
+        row["round_id"],
+        row["council"],
+        row["edition"],
+        row["year"],
+        row["version"],
+        row["sharing"],
+        tuple(json.loads(row["routes"])),
+        row["published_at"],
+        row["published_by"],
+        answers,
+    )
+
+
+def latest(tx: Tx, round_id: str) -> Published | None:
+    """The round's official response: its newest published version; None if never published."""
+    return _published(
+        tx, tx.one("SELECT * FROM consensus_responses WHERE round_id = ? ORDER BY version DESC LIMIT 1", (round_id,))
+    )
+
+
+def earlier(tx: Tx, council: str, year: int) -> Published | None:
+    """The council's official response from its most recent round before `year` (for progress), or None."""
+    row = tx.one(
+        "SELECT * FROM consensus_responses WHERE council = ? AND year < ? ORDER BY year DESC, version DESC LIMIT 1",
+        (council, year),
+    )
+    return _published(tx, row)
+
+
+def shared_consensus(tx: Tx, edition: str) -> list[SharedConsensus]:
+    """For the benchmarks: each council's latest published response to `edition`, if that response is shared.
+
+    "Latest" is the newest round's newest version. A council whose latest response is for the
+    council only is left out even if an earlier version was shared: choosing "the council only"
+    withdraws the response from the next benchmarks. Only stage ids and route ids leave here;
+    never the rationale, never anything from individual responses.
+    """
+    rows = tx.all(
+        "SELECT c.* FROM consensus_responses c WHERE c.edition = ? AND NOT EXISTS ("
+        " SELECT 1 FROM consensus_responses n WHERE n.council = c.council AND n.edition = c.edition"
+        " AND (n.year > c.year OR (n.year = c.year AND n.version > c.version))"
+        ") ORDER BY c.council",
+        (edition,),
+    )
+    out = []
+    for row in rows:
+        if row["sharing"] not in SHARED:
+            continue
+        answers = {
+            a["statement_id"]: (a["current"], a["ambition"])
+            for a in tx.all(
+                "SELECT statement_id, current, ambition FROM consensus_answers WHERE response_id = ? ORDER BY statement_id",
+                (row["id"],),
+            )
+        }
+        out.append(
+            SharedConsensus(
+                council=row["council"],
+                edition=row["edition"],
+                year=row["year"],
+                version=row["version"],
+                published_at=row["published_at"],
+                sharing=row["sharing"],
+                routes=tuple(json.loads(row["routes"])),
+                answers=answers,
+            )
+        )
+    return out
