@@ -24,7 +24,16 @@ log = logging.getLogger("exchange")
 # Each feature is a module with `api_routes` (mounted under /api), `page_routes` (under /app) and,
 # optionally, `middleware` (a list of starlette Middleware, innermost last). A new feature
 # registers here, the same way the built-in ones do.
-FEATURES = ("functions.health", "functions.sessions", "functions.feedback")
+FEATURES = (
+    "functions.health",
+    "functions.sessions",
+    "functions.signin",
+    "functions.councils",
+    "functions.invitations",
+    "functions.two_factor",
+    "functions.accounts",
+    "functions.feedback",
+)
 
 
 class StartupError(Exception):

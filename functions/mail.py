@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import smtplib
@@ -13,6 +14,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+log = logging.getLogger("exchange")
 
 
 class MailError(Exception):
@@ -90,6 +93,20 @@ class OutboxMailer:
         if self.echo:
             links = " ".join(LINK.findall(message.text))
             print(f"[outbox] {message.subject}: {links} (saved in {self.folder / name})", file=sys.stderr, flush=True)
+
+
+def send_later(mailer, message: Message, what: str):
+    """A background task sending the message after the response has gone, so how long sending takes
+    reveals nothing to the requester. A failure is logged, naming `what` but never the address."""
+    from starlette.background import BackgroundTask
+
+    def send() -> None:
+        try:
+            mailer.send(message)
+        except Exception as err:  # logged, not raised: the person has already had their answer
+            log.error("%s could not be sent: %s", what, type(err).__name__ if not isinstance(err, MailError) else err)
+
+    return BackgroundTask(send)
 
 
 def mailer(settings):

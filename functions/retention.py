@@ -1,0 +1,90 @@
+"""Retention: the one list of what expires and when, and the job (`tie retention`, nightly) that removes it.
+
+The periods are those the privacy notice (generator/pages/privacy.md) states; tests check the two
+agree. A feature with data that expires adds a Step to STEPS.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import audit, people, privacy, ratelimit, sessions
+from .store import Store, Tx
+
+log = logging.getLogger("exchange")
+
+DAY = 86400
+AUDIT_LOG_KEPT = 2 * 365 * DAY  # 63072000 s, as the audit log's triggers (migration 0001) enforce
+ACCOUNT_IDLE = 365 * DAY  # an account in no council, unused for 12 months, is erased
+RATE_LIMITS_KEPT = DAY
+SET_UP_KEPT = DAY  # a second factor set up but never confirmed
+
+
+@dataclass(frozen=True)
+class Step:
+    """One kind of data that expires: what it is, how long it is kept (as the notice says), and how to remove it."""
+
+    what: str
+    kept: str
+    run: Callable[[Tx, int], int]  # removes what has expired at `now`; returns how many were removed
+
+
+def delete(sql: str, age: int = 0) -> Callable[[Tx, int], int]:
+    """A step that runs `sql`, whose every `?` is the cutoff: now less `age` seconds."""
+
+    def run(tx: Tx, now: int) -> int:
+        return tx.execute(sql, (now - age,) * sql.count("?"))
+
+    return run
+
+
+def _idle_accounts(tx: Tx, now: int) -> int:
+    rows = tx.all(
+        "SELECT id FROM people WHERE operator = 0 AND last_seen_at < ? AND id NOT IN (SELECT person_id FROM memberships)",
+        (now - ACCOUNT_IDLE,),
+    )
+    for row in rows:
+        privacy.erase(tx, people.by_id(tx, row["id"]), now)
+    return len(rows)
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "Sign-in links",
+        "until used or expired (15 minutes)",
+        delete("DELETE FROM sign_in_links WHERE expires_at <= ? OR used_at IS NOT NULL"),
+    ),
+    Step(
+        "Invitations to join a council", "14 days", delete("DELETE FROM invitations WHERE expires_at <= ? OR used_at IS NOT NULL")
+    ),
+    Step(
+        "Sessions",
+        "2 hours without use, 12 hours at most",
+        lambda tx, now: tx.execute(
+            "DELETE FROM sessions WHERE revoked_at IS NOT NULL OR last_seen_at <= ? OR created_at <= ?",
+            (now - sessions.IDLE_TIMEOUT, now - sessions.ABSOLUTE_TIMEOUT),
+        ),
+    ),
+    Step(
+        "Second-factor set-ups never confirmed",
+        "one day",
+        delete("DELETE FROM two_factor WHERE confirmed_at IS NULL AND created_at <= ?", SET_UP_KEPT),
+    ),
+    Step("Rate-limit counters", "one day", lambda tx, now: ratelimit.purge(tx, now - RATE_LIMITS_KEPT)),
+    Step("Audit log", "2 years", delete("DELETE FROM audit_log WHERE at < ?", AUDIT_LOG_KEPT)),
+    Step("Accounts in no council, not signed in for 12 months", "12 months", _idle_accounts),
+)
+
+
+def run(store: Store, now: int) -> dict[str, int]:
+    """Run every step, each in its own transaction; returns how many rows each removed."""
+    removed = {}
+    for step in STEPS:
+        with store.transaction() as tx:
+            removed[step.what] = step.run(tx, now)
+    with store.transaction() as tx:
+        audit.record(tx, now, "retention.run", actor=None, **{k: v for k, v in removed.items() if v})
+    log.info("retention removed %s", ", ".join(f"{k}: {v}" for k, v in removed.items()))
+    return removed

@@ -1,0 +1,225 @@
+"""Passwordless sign-in by emailed link, and signing out.
+
+A link works once, for 15 minutes, and is kept only as a keyed hash. Opening it shows a
+"Sign in" button and only the POST signs in, because council mail scanners open links before
+people do. Asking for a link gives the same page and status whether or not the address is known.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from . import audit, councils, people, sessions
+from .ids import digest, new_token
+from .mail import Message, send_later
+from .ratelimit import Limit, RateLimited, hit
+from .store import Tx
+from .web import blocking, form, render
+
+LINK_VALID = 15 * 60  # seconds; the privacy notice states the same
+PURPOSE = "sign-in-link"
+# Per address: enough for a person who mistypes or loses a message, too few to flood anyone's inbox.
+ADDRESS_LIMIT = Limit("sign-in-address", 5, 3600)
+# Per client: a council office behind one address may have many people signing in at once.
+CLIENT_LIMIT = Limit("sign-in-client", 30, 600)
+
+
+def safe_next(path: str | None) -> str:
+    """Where to go after signing in: a path on this site only (never another site, never a scheme)."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or any(c in path for c in "\r\n"):
+        return ""
+    return path[:500]
+
+
+def request_link(tx: Tx, secret_key: str, email: str, next_path: str, now: int) -> str:
+    """Make a sign-in link for the address; returns its token (the store keeps only a hash)."""
+    token = new_token()
+    tx.insert(
+        "sign_in_links",
+        {
+            "token_hash": digest(secret_key, token, PURPOSE),
+            "email": email,
+            "next_path": safe_next(next_path),
+            "created_at": now,
+            "expires_at": now + LINK_VALID,
+            "used_at": None,
+        },
+    )
+    return token
+
+
+def link_usable(tx: Tx, secret_key: str, token: str, now: int) -> bool:
+    """Whether the link would still sign someone in (reading only: opening a link uses nothing up)."""
+    row = tx.one("SELECT expires_at, used_at FROM sign_in_links WHERE token_hash = ?", (digest(secret_key, token, PURPOSE),))
+    return row is not None and row["used_at"] is None and row["expires_at"] > now
+
+
+def use_link(tx: Tx, secret_key: str, token: str, now: int) -> tuple[str, str] | None:
+    """Use the link up; returns (email, next path), or None if it is unknown, used or expired.
+
+    The update is the check, so two presses of the button at once cannot both sign in.
+    """
+    token_hash = digest(secret_key, token, PURPOSE)
+    if (
+        tx.execute(
+            "UPDATE sign_in_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            (now, token_hash, now),
+        )
+        != 1
+    ):
+        return None
+    row = tx.one("SELECT email, next_path FROM sign_in_links WHERE token_hash = ?", (token_hash,))
+    return row["email"], row["next_path"]
+
+
+def sign_in(
+    tx: Tx, secret_key: str, email: str, now: int, old_session_id: str | None = None
+) -> tuple[str, people.Person, list[str]]:
+    """Sign the address in: find or make the person, join councils that registered their email domain,
+    end the browser's previous session and start a new one (a new id at every sign-in).
+    Returns (the session cookie's value, the person, codes of councils joined now)."""
+    person, _ = people.find_or_create(tx, email, now)
+    people.seen(tx, person.id, now)
+    joined = councils.join_by_domain(tx, person, now)
+    if old_session_id:
+        sessions.revoke(tx, old_session_id, now)
+    token, _session = sessions.create(tx, secret_key, person.id, now)
+    audit.record(tx, now, "signed-in", actor=person.pseudonym)
+    return token, person, joined
+
+
+def link_message(settings, email: str, token: str) -> Message:
+    link = f"{settings.site_url}/app/sign-in/link?token={token}"
+    return Message(
+        to=email,
+        subject="Your link to sign in to the Exchange",
+        text=(
+            "Open this link to sign in to the Transformation and Innovation Exchange. "
+            f"It works once, within {LINK_VALID // 60} minutes:\n\n{link}\n\n"
+            "If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.\n"
+        ),
+    )
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+async def sign_in_page(request: Request) -> Response:
+    return render(
+        request,
+        "auth/sign_in.html",
+        page_title="Sign in",
+        next=safe_next(request.query_params.get("next")),
+        email="",
+        problems=[],
+    )
+
+
+def _ask(app, email: str, client: str, next_path: str) -> tuple[int, str | None]:
+    settings, now = app.state.settings, app.state.clock.now()
+    with app.state.store.transaction() as tx:
+        wait = max(
+            hit(tx, settings.secret_key, ADDRESS_LIMIT, email, now), hit(tx, settings.secret_key, CLIENT_LIMIT, client, now)
+        )
+        if wait:
+            return wait, None
+        return 0, request_link(tx, settings.secret_key, email, next_path, now)
+
+
+async def ask_for_link(request: Request) -> Response:
+    data = await form(request)
+    email = people.normalise_email(data.get("email", ""))
+    next_path = safe_next(data.get("next"))
+    problem = people.email_problem(email)
+    if problem:
+        return render(
+            request, "auth/sign_in.html", status=422, page_title="Sign in", next=next_path, email=email, problems=[problem]
+        )
+    client = request.client.host if request.client else "unknown"
+    wait, token = await blocking(_ask, request.app, email, client, next_path)
+    if wait:
+        raise RateLimited(wait)
+    mail = send_later(request.app.state.mailer, link_message(request.app.state.settings, email, token), "a sign-in link")
+    response = render(request, "auth/check_email.html", page_title="Check your email", email=email, minutes=LINK_VALID // 60)
+    response.background = mail
+    return response
+
+
+def _usable(app, token: str) -> bool:
+    with app.state.store.transaction(write=False) as tx:
+        return link_usable(tx, app.state.settings.secret_key, token, app.state.clock.now())
+
+
+def _gone(request: Request) -> Response:
+    return render(
+        request, "auth/link_gone.html", status=410, page_title="This sign-in link has expired", minutes=LINK_VALID // 60
+    )
+
+
+async def link_page(request: Request) -> Response:
+    token = request.query_params.get("token", "")
+    if not token or not await blocking(_usable, request.app, token):
+        return _gone(request)
+    return render(request, "auth/link.html", page_title="Sign in", token=token)
+
+
+def _use(app, token: str, old_session_id: str | None):
+    settings, now = app.state.settings, app.state.clock.now()
+    with app.state.store.transaction() as tx:
+        used = use_link(tx, settings.secret_key, token, now)
+        if used is None:
+            return None
+        email, next_path = used
+        cookie_value, person, joined = sign_in(tx, settings.secret_key, email, now, old_session_id)
+        return cookie_value, next_path, joined
+
+
+async def use_link_page(request: Request) -> Response:
+    data = await form(request)
+    old = request.state.session.id if request.state.session else None
+    result = await blocking(_use, request.app, str(data.get("token", "")), old)
+    if result is None:
+        return _gone(request)
+    cookie_value, next_path, joined = result
+    target = next_path or "/app/account"
+    if joined and not next_path:
+        target = "/app/account?joined=" + quote(",".join(joined))
+    response = RedirectResponse(target, status_code=303)
+    response.headers.append("Set-Cookie", sessions.cookie(cookie_value))
+    return response
+
+
+def _sign_out(app, session, everywhere: bool) -> None:
+    now = app.state.clock.now()
+    with app.state.store.transaction() as tx:
+        if everywhere:
+            sessions.revoke_all(tx, session.person_id, now)
+        else:
+            sessions.revoke(tx, session.id, now)
+        person = people.by_id(tx, session.person_id)
+        audit.record(tx, now, "signed-out-everywhere" if everywhere else "signed-out", actor=person.pseudonym if person else None)
+
+
+async def sign_out(request: Request) -> Response:
+    data = await form(request)
+    everywhere = request.url.path.endswith("/everywhere") or data.get("everywhere") == "yes"
+    if request.state.session:
+        await blocking(_sign_out, request.app, request.state.session, everywhere)
+    request.state.person = None
+    response = render(request, "auth/signed_out.html", page_title="You have signed out", everywhere=everywhere)
+    response.headers.append("Set-Cookie", sessions.clear_cookie())
+    return response
+
+
+page_routes = [
+    Route("/sign-in", sign_in_page, methods=["GET"]),
+    Route("/sign-in", ask_for_link, methods=["POST"]),
+    Route("/sign-in/link", link_page, methods=["GET"]),
+    Route("/sign-in/link", use_link_page, methods=["POST"]),
+    Route("/sign-out", sign_out, methods=["POST"]),
+    Route("/sign-out/everywhere", sign_out, methods=["POST"]),
+]

@@ -1,0 +1,200 @@
+"""Signing in by emailed link, and signing out."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from functions import signin
+from functions.clock import FixedClock
+from functions.security import CSRF_FIELD, SESSION_COOKIE
+from tests.conftest import form_token
+
+LINK = re.compile(r"https://testserver(/app/sign-in/link\?token=[\w-]+)")
+
+
+@pytest.fixture
+def clock(app) -> FixedClock:
+    app.state.clock = FixedClock(1_900_000_000)
+    return app.state.clock
+
+
+def ask(client, email: str, **extra):
+    return client.post("/app/sign-in", data={"email": email, CSRF_FIELD: form_token(client), **extra})
+
+
+def link_from(smtp_server, count: int = 1) -> str:
+    message = smtp_server.wait_for(count)[count - 1]
+    found = LINK.search(message.get_content())
+    assert found, message.get_content()
+    return found.group(1)
+
+
+def press_sign_in(client, link: str):
+    token = link.split("token=")[1]
+    return client.post("/app/sign-in/link", data={"token": token, CSRF_FIELD: form_token(client)}, follow_redirects=False)
+
+
+def test_a_person_signs_in_with_the_link_from_their_email(client, smtp_server, app):
+    assert ask(client, "Ada@AberdeenCity.gov.uk ").status_code == 200
+    message = smtp_server.wait_for(1)[0]
+    assert message["To"] == "ada@aberdeencity.gov.uk"
+    link = link_from(smtp_server)
+    page = client.get(link)
+    assert page.status_code == 200 and "Sign in</button>" in page.text
+    r = press_sign_in(client, link)
+    assert r.status_code == 303 and r.headers["location"] == "/app/account"
+    assert client.get("/api/me").json()["person"]["email"] == "ada@aberdeencity.gov.uk"
+
+
+def test_second_use_of_a_sign_in_link_is_refused(client, smtp_server):
+    ask(client, "ada@aberdeencity.gov.uk")
+    link = link_from(smtp_server)
+    assert press_sign_in(client, link).status_code == 303
+    client.cookies.delete(SESSION_COOKIE)
+    again = press_sign_in(client, link)
+    assert again.status_code == 410
+    assert SESSION_COOKIE not in again.headers.get("set-cookie", "").split("=")[0]
+    assert client.get("/api/me").status_code == 401
+    assert client.get(link).status_code == 410
+
+
+def test_an_expired_sign_in_link_is_refused(client, smtp_server, clock):
+    ask(client, "ada@aberdeencity.gov.uk")
+    link = link_from(smtp_server)
+    clock.advance(signin.LINK_VALID)
+    assert client.get(link).status_code == 410
+    assert press_sign_in(client, link).status_code == 410
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_link_used_just_inside_fifteen_minutes_works(client, smtp_server, clock):
+    ask(client, "ada@aberdeencity.gov.uk")
+    clock.advance(signin.LINK_VALID - 1)
+    assert press_sign_in(client, link_from(smtp_server)).status_code == 303
+
+
+def test_mail_scanners_opening_the_link_do_not_use_it_up(client, smtp_server, app):
+    from starlette.testclient import TestClient
+
+    ask(client, "ada@aberdeencity.gov.uk")
+    link = link_from(smtp_server)
+    with TestClient(app, base_url="https://testserver") as scanner:
+        for _ in range(3):
+            assert scanner.get(link).status_code == 200
+            assert scanner.head(link).status_code in (200, 405)
+    assert press_sign_in(client, link).status_code == 303
+
+
+def test_the_same_page_and_status_answer_known_and_unknown_addresses(client, smtp_server, people):
+    people.add("known@aberdeencity.gov.uk", council="ABE")
+    known = ask(client, "known@aberdeencity.gov.uk")
+    unknown = ask(client, "nobody@aberdeencity.gov.uk")
+    assert known.status_code == unknown.status_code == 200
+    assert known.text.replace("known@", "X@") == unknown.text.replace("nobody@", "X@")
+    assert {k for k in known.headers if k != "content-length"} == {k for k in unknown.headers if k != "content-length"}
+    smtp_server.wait_for(2)
+
+
+def test_the_sixth_request_for_an_address_gets_429_with_retry_after(client, smtp_server, clock):
+    for _ in range(5):
+        assert ask(client, "ada@aberdeencity.gov.uk").status_code == 200
+    refused = ask(client, "ada@aberdeencity.gov.uk")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["retry-after"]) <= signin.ADDRESS_LIMIT.window
+    assert ask(client, "bob@aberdeencity.gov.uk").status_code == 200  # another address is not held up
+    smtp_server.wait_for(6)
+    clock.advance(int(refused.headers["retry-after"]))
+    assert ask(client, "ada@aberdeencity.gov.uk").status_code == 200
+
+
+def test_one_client_asking_for_many_addresses_is_limited(client, smtp_server, clock):
+    for i in range(signin.CLIENT_LIMIT.hits):
+        assert ask(client, f"person{i}@aberdeencity.gov.uk").status_code == 200
+    refused = ask(client, "one-more@aberdeencity.gov.uk")
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+
+
+def test_a_mistyped_address_is_named_with_what_was_expected(client, smtp_server):
+    r = ask(client, "ada at aberdeen")
+    assert r.status_code == 422
+    assert "email: expected an email address like name@council.gov.uk, got &#39;ada at aberdeen&#39;" in r.text
+    assert smtp_server.messages == []
+
+
+def test_signing_in_makes_a_new_session_id_and_ends_the_old_one(client, smtp_server, people, app):
+    ada = people.add("ada@aberdeencity.gov.uk")
+    old = people.sign_in(client, ada)
+    ask(client, "ada@aberdeencity.gov.uk")
+    r = press_sign_in(client, link_from(smtp_server))
+    new = client.cookies.get(SESSION_COOKIE)
+    assert r.status_code == 303 and new and new != old
+    with app.state.store.transaction() as tx:
+        rows = tx.all("SELECT revoked_at FROM sessions WHERE person_id = ? ORDER BY created_at", (ada.id,))
+    assert len(rows) == 2 and sum(r["revoked_at"] is not None for r in rows) == 1
+    client.cookies.set(SESSION_COOKIE, old, domain="testserver.local", path="/")
+    assert client.get("/api/me").status_code == 401
+
+
+def test_the_session_cookie_is_host_only_secure_http_only_and_lax(client, smtp_server):
+    ask(client, "ada@aberdeencity.gov.uk")
+    r = press_sign_in(client, link_from(smtp_server))
+    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith(SESSION_COOKIE + "="))
+    flags = [part.strip() for part in cookie.split(";")]
+    assert flags[0].startswith("__Host-tie_session=")
+    assert {"Path=/", "Secure", "HttpOnly", "SameSite=Lax"} <= set(flags)
+    assert not any(f.lower().startswith("domain=") for f in flags)
+
+
+def test_after_signing_in_the_person_goes_where_they_were_going(client, smtp_server):
+    ask(client, "ada@aberdeencity.gov.uk", next="/app/councils")
+    assert press_sign_in(client, link_from(smtp_server)).headers["location"] == "/app/councils"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+def test_sign_in_never_sends_people_to_another_site(client, smtp_server, target):
+    ask(client, "ada@aberdeencity.gov.uk", next=target)
+    assert press_sign_in(client, link_from(smtp_server)).headers["location"] == "/app/account"
+
+
+def test_signing_out_ends_the_session(client, people):
+    ada = people.add("ada@aberdeencity.gov.uk")
+    token = people.sign_in(client, ada)
+    r = client.post("/app/sign-out", data={CSRF_FIELD: form_token(client)})
+    assert r.status_code == 200
+    assert any(v.startswith(SESSION_COOKIE + "=;") and "Max-Age=0" in v for k, v in r.headers.multi_items() if k == "set-cookie")
+    client.cookies.set(SESSION_COOKIE, token, domain="testserver.local", path="/")
+    assert client.get("/api/me").status_code == 401
+
+
+def test_signing_out_everywhere_ends_every_session_of_the_person(client, people, app):
+    from starlette.testclient import TestClient
+
+    ada = people.add("ada@aberdeencity.gov.uk")
+    bob = people.add("bob@aberdeencity.gov.uk")
+    with TestClient(app, base_url="https://testserver") as laptop, TestClient(app, base_url="https://testserver") as other:
+        people.sign_in(laptop, ada)
+        people.sign_in(other, bob)
+        people.sign_in(client, ada)
+        assert laptop.get("/api/me").status_code == 200
+        client.post("/app/sign-out/everywhere", data={CSRF_FIELD: form_token(client)})
+        assert laptop.get("/api/me").status_code == 401
+        assert client.get("/api/me").status_code == 401
+        assert other.get("/api/me").status_code == 200  # someone else's session is untouched
+
+
+def test_sign_in_and_mail_failures_leave_no_address_or_token_in_the_logs(app, client, smtp_server, caplog):
+    caplog.set_level(logging.DEBUG)
+    ask(client, "ada@aberdeencity.gov.uk")
+    link = link_from(smtp_server)
+    press_sign_in(client, link)
+    app.state.mailer.port = 1  # the mail server goes away: the failure is logged, without the address
+    ask(client, "bob@aberdeencity.gov.uk")
+    # everything the app and its server log (the test's own SMTP server and HTTP client log elsewhere)
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("mail.log", "httpx")))
+    assert "could not be sent" in logged
+    token = link.split("token=")[1]
+    for secret in ("ada@", "bob@", "aberdeencity", token, "testclient"):  # the test client's address is "testclient"
+        assert secret not in logged
