@@ -12,6 +12,8 @@ COMMANDS = {
     "build": ("generator.commands.build", "check, then build the site into site/"),
     "serve": ("functions.commands.serve", "serve the site and the app on http://127.0.0.1:PORT"),
     "new": ("generator.commands.new", 'start a resource: tie new <kind> "Title"'),
+    "addresses": ("generator.commands.addresses", "record every published address in content/addresses.txt"),
+    "report": ("generator.commands.report", "editors' reports: tie report stale"),
 }
 
 

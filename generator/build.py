@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import csp, library_index, listings, related, resource_page, sanitise, search, site_pages
+from . import addresses, csp, feed, library_index, listings, redirects, related, resource_page, sanitise, search, site_pages
 from .docspaths import docs_path
 from .facets import FACETS
 from .library import Library
@@ -123,8 +123,11 @@ def render(config_file: Path, docs: Path, site: Path) -> None:
         logger.removeHandler(handler)
 
 
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # the feed and canonical links need absolute addresses; TIE_SITE_URL sets the real one
+
+
 def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, today: dt.date | None = None,
-          extra_pages: list[tuple[str, str]] = ()) -> BuildResult:
+          extra_pages: list[tuple[str, str]] = (), site_url: str | None = None) -> BuildResult:
     """Build the site from a loaded library. Refuses when the library has problems."""
     if lib.problems:
         raise BuildError(f"{len(lib.problems)} problem(s) in the content; run `tie check` to see them")
@@ -140,6 +143,14 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
     with timer.step("sanitise"):
         html_pages = [docs_path(a).removesuffix(".md") + "/index.html" for a in contributed]
         sanitise.sanitise_site(site, html_pages, nonce)
+    with timer.step("feed"):
+        site_url = site_url or DEFAULT_SITE_URL
+        feed.write(site, lib.published, site_url, today)
+        titles = {r.address: r.title for r in lib.published}
+        try:
+            redirects.write(site, addresses.moves(content_dir, lib.published), titles, site_url)
+        except FileExistsError as err:
+            raise BuildError(f"redirects: {err}") from None
     with timer.step("search"):
         search.index(site)
     with timer.step("secure"):

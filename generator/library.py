@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import addresses as ledger
 from . import content, facets, fieldcheck, questionnaire, register
 from .problems import Problem
 
@@ -44,4 +45,5 @@ def load(content_dir: Path, questionnaire_dir: Path, councils: str) -> Library:
     )
     resources, found = content.load(content_dir, ctx, addresses)
     problems.extend(found)
+    problems.extend(ledger.check(content_dir, resources, addresses))  # no published address may 404
     return Library(resources, editions, reg, sorted(set(problems)))

@@ -151,7 +151,7 @@ def whats_new(resources: list[Resource]) -> str:
     out = [front_matter({"title": "What's new", "tie_page": "whats-new"}), "# What's new\n"]
     out.append(
         '<p>New and updated resources, newest first. Follow them in a feed reader with the '
-        f'<a href="{relative(here, "/feed.xml")}" type="application/atom+xml">Atom feed</a>.</p>\n'
+        '<a href="../feed.xml" type="application/atom+xml">Atom feed</a>.</p>\n'  # a file, not a folder: no trailing slash
     )
     rows = "".join(
         f'<li class="tie-item"><a href="{attr(relative(here, r.address))}">{inline_html(r.title)}</a> '

@@ -13,6 +13,7 @@ from ..search import SearchIndexError
 def add_arguments(parser):
     parser.add_argument("--content", type=Path, help="content folder (default: content/)")
     parser.add_argument("--site", type=Path, help="output folder (default: site/)")
+    parser.add_argument("--site-url", help="the site's public address, for the feed's links (default: TIE_SITE_URL)")
     parser.add_argument("--timings", action="store_true", help="print how long each step took")
 
 
@@ -24,9 +25,12 @@ def run(args, settings) -> int:
             print(problem)
         print(f"{len(lib.problems)} problem(s) found; nothing was built.", file=sys.stderr)
         return 1
+    if args.site_url and not args.site_url.startswith(("https://", "http://")):
+        print(f"tie build: --site-url: expected an address like https://exchange.example, got {args.site_url!r}", file=sys.stderr)
+        return 2
     site = args.site or settings.site_dir
     try:
-        result = build(lib, settings.root, settings.build_dir / "docs", site, content)
+        result = build(lib, settings.root, settings.build_dir / "docs", site, content, site_url=args.site_url or settings.site_url)
     except (BuildError, SearchIndexError) as err:
         print(f"tie build: {err}", file=sys.stderr)
         return 1
