@@ -12,8 +12,11 @@ COMMANDS = {
     "build": ("generator.commands.build", "check, then build the site into site/"),
     "serve": ("functions.commands.serve", "serve the site and the app on http://127.0.0.1:PORT"),
     "new": ("generator.commands.new", 'start a resource: tie new <kind> "Title"'),
+    "admin": ("functions.commands.admin", "operators: council domains, super-users, operators; tie admin --help"),
+    "retention": ("functions.commands.retention", "remove what has passed its retention period (run nightly)"),
     "addresses": ("generator.commands.addresses", "record every published address in content/addresses.txt"),
     "report": ("generator.commands.report", "editors' reports: tie report stale"),
+    "feedback": ("functions.commands.feedback", "feedback for a period, per page; --csv exports it"),
 }
 
 

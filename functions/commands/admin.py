@@ -1,0 +1,194 @@
+"""`tie admin`: the operators' interface to people and councils (domains, super-users, operators, second factors)."""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """examples:
+  tie admin council-domain add ABE aberdeencity.gov.uk
+  tie admin council-domain remove ABE aberdeencity.gov.uk
+  tie admin super-user add ABE person@aberdeencity.gov.uk
+  tie admin super-user remove ABE person@aberdeencity.gov.uk
+  tie admin operator add person@example.org
+  tie admin operator remove person@example.org
+  tie admin two-factor reset person@aberdeencity.gov.uk
+  tie admin erase person@aberdeencity.gov.uk
+  tie admin list councils | domains [CODE] | members CODE | operators"""
+
+
+class AdminError(Exception):
+    """What the operator asked cannot be done; the message says why and what to do."""
+
+
+def add_arguments(parser):
+    import argparse
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = USAGE
+    sub = parser.add_subparsers(dest="what", metavar="what", required=True)
+    domain = sub.add_parser("council-domain", help="email domains whose people join a council when they sign in")
+    domain.add_argument("action", choices=["add", "remove"])
+    domain.add_argument("council", help="the council's code in the register, e.g. ABE")
+    domain.add_argument("domain", help="e.g. aberdeencity.gov.uk")
+    su = sub.add_parser("super-user", help="make someone a council's super-user, or a member again")
+    su.add_argument("action", choices=["add", "remove"])
+    su.add_argument("council")
+    su.add_argument("email")
+    op = sub.add_parser("operator", help="the people who run the Exchange")
+    op.add_argument("action", choices=["add", "remove"])
+    op.add_argument("email")
+    tf = sub.add_parser("two-factor", help="reset the second factor of someone who lost phone and recovery codes")
+    tf.add_argument("action", choices=["reset"])
+    tf.add_argument("email")
+    er = sub.add_parser("erase", help="erase a person and everything that refers to them (on their request)")
+    er.add_argument("email")
+    ls = sub.add_parser("list", help="list councils, domains, a council's members, or operators")
+    ls.add_argument("kind", choices=["councils", "domains", "members", "operators"])
+    ls.add_argument("council", nargs="?")
+
+
+def _council(reg, code: str | None) -> str:
+    code = (code or "").strip().upper()
+    if not code:
+        raise AdminError("council: expected a council code from the register, like ABE; got nothing")
+    if code not in reg:
+        raise AdminError(f"council: expected a code of a current principal council in the register, like ABE; got {code!r}")
+    return code
+
+
+def _email(text: str) -> str:
+    from ..people import email_problem, normalise_email
+
+    email = normalise_email(text)
+    problem = email_problem(email)
+    if problem:
+        raise AdminError(problem["message"])
+    return email
+
+
+def _person(tx, email: str):
+    from .. import people
+
+    found = people.by_email(tx, email)
+    if found is None:
+        raise AdminError(f"email: nobody with the address {email} has signed in or been named yet")
+    return found
+
+
+def perform(args, store, reg, now: int) -> list[str]:
+    """Do what the arguments ask; returns the lines to print. Raises AdminError."""
+    from .. import audit, councils, memberships, people, privacy, sessions, two_factor
+
+    with store.transaction() as tx:
+        if args.what == "council-domain":
+            code = _council(reg, args.council)
+            domain = args.domain.strip().lower().lstrip("@")
+            problem = councils.domain_problem(domain)
+            if problem:
+                raise AdminError(problem)
+            if args.action == "add":
+                added = councils.add_domain(tx, code, domain, now)
+                audit.record(tx, now, "council-domain.added", actor=None, council=code, domain=domain)
+                return [
+                    f"{domain} {'now belongs' if added else 'already belonged'} to {code}: people signing in with it join {code}."
+                ]
+            if not councils.remove_domain(tx, code, domain):
+                raise AdminError(f"domain: {domain} is not registered for {code} (see `tie admin list domains {code}`)")
+            audit.record(tx, now, "council-domain.removed", actor=None, council=code, domain=domain)
+            return [f"{domain} no longer belongs to {code}; its members stay members."]
+        if args.what == "super-user":
+            code = _council(reg, args.council)
+            email = _email(args.email)
+            if args.action == "add":
+                person, created = people.find_or_create(tx, email, now)
+                memberships.add(tx, person.id, code, "super-user", "operator", now)
+                audit.record(
+                    tx, now, "role.changed", actor=None, subject=person.pseudonym, council=code, role="super-user", by="operator"
+                )
+                note = " (they sign in with that address)" if created else ""
+                return [f"{email} is now a super-user of {code}{note}."]
+            person = _person(tx, email)
+            try:
+                changed = memberships.set_role(tx, person.id, code, "member")
+            except memberships.LastSuperUser as err:
+                raise AdminError(str(err)) from None
+            if changed is None:
+                raise AdminError(f"email: {email} is not a member of {code}")
+            audit.record(
+                tx, now, "role.changed", actor=None, subject=person.pseudonym, council=code, role="member", by="operator"
+            )
+            return [f"{email} is now a member of {code}, no longer a super-user."]
+        if args.what == "operator":
+            email = _email(args.email)
+            if args.action == "add":
+                person, _ = people.find_or_create(tx, email, now)
+                people.set_operator(tx, person.id, True)
+                audit.record(tx, now, "operator.added", actor=None, subject=person.pseudonym)
+                return [f"{email} is now an operator."]
+            person = _person(tx, email)
+            people.set_operator(tx, person.id, False)
+            audit.record(tx, now, "operator.removed", actor=None, subject=person.pseudonym)
+            return [f"{email} is no longer an operator."]
+        if args.what == "two-factor":
+            person = _person(tx, _email(args.email))
+            if not two_factor.reset(tx, person.id):
+                raise AdminError(f"email: {person.email} has no second factor to reset")
+            sessions.revoke_all(tx, person.id, now)
+            audit.record(tx, now, "two-factor.reset", actor=None, subject=person.pseudonym)
+            return [
+                f"The second factor of {person.email} is removed and their sessions ended; they set it up again at their next sign-in."
+            ]
+        if args.what == "erase":
+            person = _person(tx, _email(args.email))
+            try:
+                privacy.erase(tx, person, now)
+            except memberships.LastSuperUser as err:
+                raise AdminError(str(err)) from None
+            return [f"{person.email} is erased: no row refers to them except audit entries under pseudonym {person.pseudonym}."]
+        return _list(tx, args, reg)
+
+
+def _list(tx, args, reg) -> list[str]:
+    from .. import councils, memberships, people
+
+    if args.kind == "councils":
+        return [f"{c.code}\t{c.name}\t{c.type}\t{c.nation}\t{c.region}" for c in reg.sorted()]
+    if args.kind == "domains":
+        code = _council(reg, args.council) if args.council else None
+        rows = councils.domains(tx, code)
+        return [f"{r['council']}\t{r['domain']}" for r in rows] or ["(no domains registered)"]
+    if args.kind == "members":
+        code = _council(reg, args.council)
+        return [f"{m.email}\t{m.role}\t{m.joined_by}" for m in memberships.members(tx, code)] or [f"({code} has no members)"]
+    return [p.email for p in people.operators(tx)] or ["(no operators)"]
+
+
+def run(args, settings) -> int:
+    from generator import register
+
+    from ..clock import Clock
+    from ..store import Store, StoreError
+
+    try:
+        reg = register.load(settings.councils)
+    except register.RegisterError as err:
+        print(f"tie admin: {err}", file=sys.stderr)
+        return 1
+    try:
+        store = Store(settings.database_url)
+        store.migrate()
+    except StoreError as err:
+        print(f"tie admin: {err}", file=sys.stderr)
+        return 1
+    try:
+        for line in perform(args, store, reg, Clock().now()):
+            print(line)
+        return 0
+    except AdminError as err:
+        print(f"tie admin: {err}", file=sys.stderr)
+        return 1
+    except StoreError as err:
+        print(f"tie admin: {err}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
