@@ -33,6 +33,8 @@ FEATURES = (
     "functions.two_factor",
     "functions.accounts",
     "functions.feedback",
+    "functions.openapi",
+    "functions.assessment_api",
 )
 
 

@@ -1,0 +1,333 @@
+"""The self-assessment's JSON API: the questionnaire, a council's rounds, and a member's own response.
+
+`PUT .../my-response` stores a whole response in one transaction and answers only after it has
+committed. It checks every answer against the round's edition and answers 422 listing every
+problem, storing nothing; a body based on an older version gets 409 with what is stored now; a
+request retried with the same `Idempotency-Key` is stored once and answered the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from generator import vocabulary as v
+from generator.questionnaire import Edition, latest
+
+from . import answers, assessment_schema, guards, idempotency, responses, rounds
+from .people import Person
+from .store import Conflict
+from .web import BadRequest, api_token_ok, blocking, json_body
+
+ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # ids.new_id() makes 22 of these; anything else names nothing
+IF_MATCH = re.compile(r'^\s*(?:W/)?"?([0-9]{1,10})"?\s*$')
+CLOSED = "This round is closed: answers can no longer change. Your council's super-user can tell you what happens next."
+
+
+class RoundClosed(HTTPException):
+    def __init__(self):
+        super().__init__(409, CLOSED)
+
+
+# -- JSON shapes -------------------------------------------------------------------------------
+
+
+def iso(at: int | None) -> str | None:
+    """A stored time (integer seconds) as the API shows it: ISO 8601 in UTC."""
+    return None if at is None else dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def edition_json(edition: Edition) -> dict:
+    def terms(vocabulary) -> list[dict]:
+        return [{"id": t.id, "label": t.label, "description": t.description} for t in vocabulary]
+
+    return {
+        "edition": edition.id,
+        "title": edition.title,
+        "published": edition.published.isoformat(),
+        "introduction": edition.introduction,
+        "stages": terms(v.STAGES.terms),
+        "dont_know": terms([v.DONT_KNOW])[0],
+        "routes": terms(v.ROUTES.terms),
+        "respondent_roles": terms(v.RESPONDENT_ROLES.terms),
+        "ambition": {"question": edition.ambition_question, "help": edition.ambition_help},
+        "themes": [
+            {
+                "id": t.id,
+                "label": t.label,
+                "introduction": t.introduction,
+                "statements": [
+                    {
+                        "id": s.id,
+                        "text": s.text,
+                        "help": s.help,
+                        "best_value": list(s.best_value),
+                        "applies_to": list(s.applies_to),
+                        "supersedes": s.supersedes,
+                    }
+                    for s in t.statements
+                ],
+            }
+            for t in edition.themes
+        ],
+    }
+
+
+def round_json(round_: rounds.Round) -> dict:
+    return {
+        "id": round_.id,
+        "council": round_.council,
+        "edition": round_.edition,
+        "year": round_.year,
+        "status": round_.status,
+        "opened_at": iso(round_.opened_at),
+        "closed_at": iso(round_.closed_at),
+    }
+
+
+def response_json(round_: rounds.Round, response: responses.Response | None) -> dict:
+    """A person's own response; before their first save, an empty one at version 0."""
+    if response is None:
+        return {
+            "round_id": round_.id,
+            "edition": round_.edition,
+            "version": 0,
+            "updated_at": None,
+            "submitted_at": None,
+            "respondent_role": None,
+            "routes": [],
+            "answers": {},
+        }
+    return {
+        "round_id": round_.id,
+        "edition": round_.edition,
+        "version": response.version,
+        "updated_at": iso(response.updated_at),
+        "submitted_at": iso(response.submitted_at),
+        "respondent_role": response.respondent_role,
+        "routes": list(response.routes),
+        "answers": {
+            sid: {"current": a.current, "ambition": a.ambition, "comment": a.comment} for sid, a in response.answers.items()
+        },
+    }
+
+
+# -- rules shared with the form ------------------------------------------------------------------
+
+
+def council_type(request: Request, code: str) -> str:
+    """The council's type from the register; 404 for a code the register does not hold."""
+    council = request.app.state.register.get(code)
+    if council is None:
+        raise HTTPException(404, guards.NOT_FOUND)
+    return council.type
+
+
+def checked_round_id(round_id: str) -> str:
+    if not ROUND_ID.match(round_id):
+        raise HTTPException(404, guards.NOT_FOUND)
+    return round_id
+
+
+def required(edition: Edition, kind: str | None, draft: answers.Draft, stored: responses.Response | None) -> list[str]:
+    """What must be answered: everything, once the response is (or is being) submitted; else nothing yet."""
+    if draft.submit or (stored is not None and stored.submitted):
+        return answers.applicable(edition, kind)
+    return []
+
+
+def store_draft(tx, round_: rounds.Round, person: Person, draft: answers.Draft, at: int) -> responses.Response:
+    return responses.save(
+        tx,
+        round_.id,
+        person.id,
+        based_on=draft.version,
+        respondent_role=draft.respondent_role,
+        routes=draft.routes,
+        answers=draft.answers,
+        submit=draft.submit,
+        at=at,
+    )
+
+
+# -- endpoints ---------------------------------------------------------------------------------
+
+
+async def latest_edition(request: Request) -> JSONResponse:
+    edition = latest(request.app.state.editions)
+    if edition is None:
+        raise HTTPException(404, "No questionnaire edition is published yet.")
+    return JSONResponse(edition_json(edition))
+
+
+async def council_rounds(request: Request) -> JSONResponse:
+    code = request.path_params["code"]
+    council_type(request, code)
+    person = await guards.require_person(request)
+
+    def read():
+        with request.app.state.store.transaction(write=False) as tx:
+            guards.check_member(tx, person, code)
+            return rounds.for_council(tx, code)
+
+    found = await blocking(read)
+    return JSONResponse({"council": code, "rounds": [round_json(r) for r in found]})
+
+
+async def my_response(request: Request) -> JSONResponse:
+    code, round_id = request.path_params["code"], checked_round_id(request.path_params["round_id"])
+    council_type(request, code)
+    person = await guards.require_person(request)
+
+    def read():
+        with request.app.state.store.transaction(write=False) as tx:
+            guards.check_member(tx, person, code)
+            round_ = rounds.get(tx, code, round_id)
+            if round_ is None:
+                raise HTTPException(404, guards.NOT_FOUND)
+            return round_, responses.own(tx, round_id, person.id)
+
+    round_, response = await blocking(read)
+    return JSONResponse(response_json(round_, response), headers={"ETag": f'"{response.version if response else 0}"'})
+
+
+def _version_from_if_match(request: Request, body: Any) -> list[dict]:
+    """`If-Match: "3"` may stand in for the body's version; when both are given they must agree."""
+    header = request.headers.get("if-match")
+    if header is None or not isinstance(body, dict):
+        return []
+    match = IF_MATCH.match(header)
+    if not match:
+        return [{"where": "If-Match", "message": f'If-Match: expected a version in quotes, like "3", got {header[:40]!r}'}]
+    if "version" not in body:
+        body["version"] = int(match.group(1))
+    elif body["version"] != int(match.group(1)):
+        return [
+            {"where": "If-Match", "message": f"If-Match: expected the body's version ({body['version']!r}), got {header[:40]!r}"}
+        ]
+    return []
+
+
+async def put_my_response(request: Request) -> Response:
+    code, round_id = request.path_params["code"], checked_round_id(request.path_params["round_id"])
+    kind = council_type(request, code)
+    person = await guards.require_person(request)
+    if not api_token_ok(request):
+        raise HTTPException(403, "Send the form token in the X-CSRF-Token header.")
+    key = request.headers.get(idempotency.HEADER)
+    if key is not None and not idempotency.valid(key):
+        raise BadRequest(
+            [
+                {
+                    "where": idempotency.HEADER,
+                    "message": f"{idempotency.HEADER}: expected 1 to 255 visible ASCII characters, got {len(key)} character(s)",
+                }
+            ],
+            400,
+        )
+    raw = await request.body()
+    body = await json_body(request)
+    header_problems = _version_from_if_match(request, body)
+    fingerprint = idempotency.fingerprint("PUT", request.url.path, raw + (request.headers.get("if-match") or "").encode())
+    app = request.app
+
+    def save() -> tuple[int, str, dict]:
+        now = app.state.clock.now()
+        with app.state.store.transaction() as tx:
+            guards.check_member(tx, person, code)
+            if key is not None:
+                try:
+                    replay = idempotency.recall(tx, person.id, key, fingerprint)
+                except idempotency.KeyReused:
+                    raise BadRequest(
+                        [
+                            {
+                                "where": idempotency.HEADER,
+                                "message": f"{idempotency.HEADER}: expected a new key for a different request, got one already used",
+                            }
+                        ]
+                    ) from None
+                if replay is not None:
+                    return replay.status, replay.body, {"Idempotent-Replayed": "true"}
+            round_ = rounds.get(tx, code, round_id)
+            if round_ is None:
+                raise HTTPException(404, guards.NOT_FOUND)
+            edition = app.state.editions.get(round_.edition)
+            if edition is None:  # editions are never withdrawn; a round without one cannot be answered
+                raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
+            draft, problems = answers.check(edition, kind, body)
+            if draft is not None:
+                stored = responses.own(tx, round_.id, person.id)
+                draft, problems = answers.check(edition, kind, body, required=required(edition, kind, draft, stored))
+            problems = [p.as_dict() for p in problems] + header_problems
+            if problems:
+                raise BadRequest(problems)
+            if not round_.is_open:
+                raise RoundClosed()
+            saved = store_draft(tx, round_, person, draft, now)
+            text = json.dumps(response_json(round_, saved), separators=(",", ":"))
+            if key is not None:
+                idempotency.remember(tx, person.id, key, fingerprint, idempotency.Outcome(200, text), now)
+            return 200, text, {"ETag": f'"{saved.version}"'}
+
+    try:
+        status, text, headers = await blocking(save)
+    except Conflict:
+        based_on = body.get("version") if isinstance(body, dict) else None
+        return await blocking(_conflict, app, code, round_id, person, key, fingerprint, based_on)
+    return Response(text, status_code=status, media_type="application/json", headers=headers)
+
+
+def _conflict(app, code: str, round_id: str, person: Person, key: str | None, fingerprint: str, based_on: Any) -> Response:
+    """409 with the response as stored now; or, if the conflict was this same request's twin finishing first, its answer."""
+    with app.state.store.transaction(write=False) as tx:
+        if key is not None:
+            try:
+                replay = idempotency.recall(tx, person.id, key, fingerprint)
+            except idempotency.KeyReused:
+                replay = None
+            if replay is not None:
+                return Response(
+                    replay.body, status_code=replay.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
+                )
+        round_ = rounds.get(tx, code, round_id)
+        current = responses.own(tx, round_id, person.id) if round_ else None
+    body = {
+        "error": {
+            "status": 409,
+            "message": "Someone saved these answers since the version yours were based on (perhaps you, in another window). "
+            "Nothing was saved; `current` holds what is stored now.",
+            "problems": [
+                {
+                    "where": "version",
+                    "message": f"version: expected {current.version if current else 0} (the version stored now), got {answers.show(based_on)}",
+                }
+            ],
+            "current": response_json(round_, current) if round_ else None,
+        }
+    }
+    return JSONResponse(body, status_code=409)
+
+
+api_routes = [
+    Route("/editions/latest", latest_edition, methods=["GET"]),
+    Route("/councils/{code}/rounds", council_rounds, methods=["GET"]),
+    Route("/councils/{code}/rounds/{round_id}/my-response", my_response, methods=["GET"]),
+    Route("/councils/{code}/rounds/{round_id}/my-response", put_my_response, methods=["PUT"]),
+]
+
+
+def openapi_paths(edition: Edition) -> dict:
+    """This API's part of /api/openapi.json (functions/openapi.py gathers every feature's)."""
+    return assessment_schema.paths(edition)
+
+
+def openapi_schemas(edition: Edition) -> dict:
+    return assessment_schema.schemas(edition)

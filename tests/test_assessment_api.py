@@ -1,0 +1,222 @@
+"""The self-assessment API: own responses saved whole, every problem listed, 413, idempotency, stale versions, councils apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions import rounds
+from functions.security import MAX_BODY
+
+from .conftest import form_token
+
+COUNTY, DISTRICT = "ESX", "BRM"  # East Sussex (county), Bromsgrove (district)
+COMPLETE_COUNTY = {
+    sid: {"current": "plans", "ambition": "does"}
+    for sid in ("PLC-01", "PLC-02", "LDP-01", "FIN-01", "FIN-02", "GOV-01", "CAP-01")
+}
+
+
+@pytest.fixture
+def member(app, client, people):
+    """Ann, a member of East Sussex, signed in; the council's open round; the form token header."""
+    ann = people.add("ann@eastsussex.gov.uk", council=COUNTY)
+    lead = people.add("lead@eastsussex.gov.uk", council=COUNTY, role="super-user")
+    with app.state.store.transaction() as tx:
+        round_ = rounds.open_round(tx, COUNTY, "2026", lead.id, app.state.clock.now())
+    people.sign_in(client, ann)
+    headers = {"X-CSRF-Token": form_token(client)}
+    return ann, round_, headers
+
+
+def url(round_, code=COUNTY):
+    return f"/api/councils/{code}/rounds/{round_.id}/my-response"
+
+
+def put(client, round_, headers, body, code=COUNTY, **extra):
+    return client.put(url(round_, code), json=body, headers={**headers, **extra})
+
+
+def test_the_latest_edition_is_served_with_its_statements(client):
+    got = client.get("/api/editions/latest")
+    assert got.status_code == 200
+    body = got.json()
+    assert body["edition"] == "2026"
+    assert [s["id"] for t in body["themes"] for s in t["statements"]][:2] == ["PLC-01", "PLC-02"]
+    assert [s["id"] for s in body["stages"]] == ["not-yet", "understands", "plans", "does", "reviews"]
+
+
+def test_before_a_first_save_my_response_is_empty_at_version_zero(client, member):
+    _, round_, _ = member
+    got = client.get(url(round_))
+    assert got.status_code == 200
+    assert got.json()["version"] == 0 and got.json()["answers"] == {}
+    assert got.headers["etag"] == '"0"'
+
+
+def test_a_saved_response_reads_back_and_the_version_moves_on(client, member):
+    _, round_, headers = member
+    body = {
+        "version": 0,
+        "respondent_role": "officer",
+        "routes": ["commercialisation"],
+        "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "Profile is from 2021"}},
+    }
+    saved = put(client, round_, headers, body)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["version"] == 1 and saved.headers["etag"] == '"1"'
+    got = client.get(url(round_)).json()
+    assert got == saved.json()
+    assert got["answers"]["PLC-01"] == {"current": "plans", "ambition": "does", "comment": "Profile is from 2021"}
+    again = put(client, round_, headers, {**body, "version": 1, "answers": {}})
+    assert again.json()["version"] == 2 and again.json()["answers"] == {}
+
+
+def test_a_body_with_problems_gets_422_listing_every_one_and_stores_nothing(client, member):
+    _, round_, headers = member
+    body = {
+        "version": 0,
+        "routes": ["moonshot"],
+        "answers": {
+            "PLC-01": {"current": "reviews", "ambition": "plans"},
+            "PLC-02": {"current": "brilliant", "ambition": "does"},
+            "ZZZ-01": {"current": "plans", "ambition": "plans"},
+            "GOV-01": {"current": "plans", "ambition": "does", "comment": "x" * 2001},
+        },
+    }
+    refused = put(client, round_, headers, body)
+    assert refused.status_code == 422
+    problems = refused.json()["error"]["problems"]
+    assert sorted(p["where"] for p in problems) == [
+        "answers.GOV-01.comment",
+        "answers.PLC-01.ambition",
+        "answers.PLC-02.current",
+        "answers.ZZZ-01",
+        "routes[0]",
+    ]
+    assert all(": expected " in p["message"] and ", got " in p["message"] for p in problems)
+    assert client.get(url(round_)).json()["version"] == 0
+
+
+def test_a_statement_that_does_not_apply_to_the_council_is_refused(app, client, people):
+    bob = people.add("bob@bromsgrove.gov.uk", council=DISTRICT, role="super-user")
+    with app.state.store.transaction() as tx:
+        round_ = rounds.open_round(tx, DISTRICT, "2026", bob.id, app.state.clock.now())
+    people.sign_in(client, bob)
+    refused = put(
+        client,
+        round_,
+        {"X-CSRF-Token": form_token(client)},
+        {"version": 0, "answers": {"FIN-02": {"current": "plans", "ambition": "does"}}},
+        code=DISTRICT,
+    )
+    assert refused.status_code == 422
+    assert "does not apply to district councils" in refused.json()["error"]["problems"][0]["message"]
+
+
+def test_submitting_needs_every_applicable_statement_and_names_each_missing(client, member):
+    _, round_, headers = member
+    partial = dict(COMPLETE_COUNTY)
+    del partial["GOV-01"]
+    refused = put(client, round_, headers, {"version": 0, "answers": partial, "submit": True})
+    assert refused.status_code == 422
+    assert [p["where"] for p in refused.json()["error"]["problems"]] == ["answers.GOV-01.current", "answers.GOV-01.ambition"]
+    done = put(client, round_, headers, {"version": 0, "answers": COMPLETE_COUNTY, "submit": True})
+    assert done.status_code == 200 and done.json()["submitted_at"]
+    # a submitted response stays complete
+    assert put(client, round_, headers, {"version": 1, "answers": partial}).status_code == 422
+
+
+def test_a_body_over_the_limit_gets_413_and_stores_nothing(client, member):
+    _, round_, headers = member
+    big = {"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "x" * MAX_BODY}}}
+    refused = put(client, round_, headers, big)
+    assert refused.status_code == 413
+    assert refused.json()["error"]["status"] == 413
+    assert client.get(url(round_)).json()["version"] == 0
+
+
+def test_a_retried_request_with_the_same_idempotency_key_is_stored_once_and_answered_the_same(client, member):
+    _, round_, headers = member
+    body = {"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does"}}}
+    first = put(client, round_, headers, body, **{"Idempotency-Key": "save-1"})
+    retry = put(client, round_, headers, body, **{"Idempotency-Key": "save-1"})
+    assert first.status_code == retry.status_code == 200
+    assert retry.content == first.content
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert client.get(url(round_)).json()["version"] == 1
+    # without the key, the same body is a stale save
+    assert put(client, round_, headers, body).status_code == 409
+
+
+def test_an_idempotency_key_reused_for_a_different_request_is_refused(client, member):
+    _, round_, headers = member
+    put(client, round_, headers, {"version": 0, "answers": {}}, **{"Idempotency-Key": "k"})
+    refused = put(client, round_, headers, {"version": 1, "answers": {}}, **{"Idempotency-Key": "k"})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["problems"][0]["where"] == "Idempotency-Key"
+    assert client.get(url(round_)).json()["version"] == 1
+
+
+def test_a_save_based_on_a_stale_version_gets_409_with_the_newer_answers(client, member):
+    _, round_, headers = member
+    put(client, round_, headers, {"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does"}}})
+    put(client, round_, headers, {"version": 1, "answers": {"PLC-01": {"current": "does", "ambition": "does"}}})
+    stale = put(client, round_, headers, {"version": 1, "answers": {"PLC-01": {"current": "not-yet", "ambition": "plans"}}})
+    assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert error["current"]["version"] == 2
+    assert error["current"]["answers"]["PLC-01"]["current"] == "does"
+    assert error["problems"][0]["message"] == "version: expected 2 (the version stored now), got 1"
+
+
+def test_if_match_may_carry_the_version(client, member):
+    _, round_, headers = member
+    assert put(client, round_, headers, {"answers": {}}, **{"If-Match": '"0"'}).status_code == 200
+    assert put(client, round_, headers, {"answers": {}}, **{"If-Match": '"0"'}).status_code == 409
+    assert put(client, round_, headers, {"answers": {}}, **{"If-Match": 'W/"1"'}).status_code == 200
+    mismatch = put(client, round_, headers, {"version": 2, "answers": {}}, **{"If-Match": '"1"'})
+    assert mismatch.status_code == 422 and mismatch.json()["error"]["problems"][0]["where"] == "If-Match"
+
+
+def test_another_councils_round_does_not_exist_for_a_member(app, client, people, member):
+    ann, round_, headers = member
+    other = people.add("lead@bromsgrove.gov.uk", council=DISTRICT, role="super-user")
+    with app.state.store.transaction() as tx:
+        theirs = rounds.open_round(tx, DISTRICT, "2026", other.id, app.state.clock.now())
+    assert client.get(url(theirs, DISTRICT)).status_code == 404
+    assert client.get(url(theirs, COUNTY)).status_code == 404  # their round under Ann's own council
+    assert put(client, theirs, headers, {"version": 0, "answers": {}}, code=COUNTY).status_code == 404
+    assert client.get(f"/api/councils/{DISTRICT}/rounds").status_code == 404
+    assert client.get("/api/councils/NOPE/rounds").status_code == 404
+
+
+def test_signed_out_gets_401_and_a_write_without_the_form_token_gets_403(client, member):
+    _, round_, headers = member
+    assert put(client, round_, {}, {"version": 0, "answers": {}}).status_code == 403
+    client.cookies.clear()
+    assert client.get(url(round_)).status_code == 401
+
+
+def test_a_closed_round_takes_no_more_answers(app, client, member):
+    _, round_, headers = member
+    with app.state.store.transaction() as tx:
+        rounds.set_status(tx, COUNTY, round_.id, rounds.CLOSED, app.state.clock.now())
+    refused = put(client, round_, headers, {"version": 0, "answers": {}})
+    assert refused.status_code == 409 and "closed" in refused.json()["error"]["message"]
+
+
+def test_the_councils_rounds_are_listed_for_its_members(client, member):
+    _, round_, _ = member
+    got = client.get(f"/api/councils/{COUNTY}/rounds")
+    assert got.status_code == 200
+    assert [r["id"] for r in got.json()["rounds"]] == [round_.id]
+
+
+def test_the_openapi_document_is_generated_from_the_questionnaire(client):
+    doc = client.get("/api/openapi.json").json()
+    assert doc["openapi"].startswith("3.1")
+    assert {"/editions/latest", "/councils/{code}/rounds", "/councils/{code}/rounds/{round_id}/my-response"} <= set(doc["paths"])
+    schemas = doc["components"]["schemas"]
+    assert schemas["StatementId"]["enum"] == ["PLC-01", "PLC-02", "LDP-01", "FIN-01", "FIN-02", "GOV-01", "CAP-01"]
+    assert schemas["Stage"]["enum"] == ["not-yet", "understands", "plans", "does", "reviews", "dont-know"]
+    assert set(schemas["Answers"]["properties"]) == set(schemas["StatementId"]["enum"])
