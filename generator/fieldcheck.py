@@ -32,7 +32,7 @@ def check(doc: Document, kind: str, ctx: Context) -> list[Problem]:
             near = [g.name for g in FIELDS if g.allowed(kind)]
             problems.append(Problem(doc.path, doc.line(name), name, "a known field (" + ", ".join(near) + ")", "an unknown field"))
         elif not f.allowed(kind):
-            problems.append(Problem(doc.path, doc.line(name), name, f"no such field on a {kind}", "one"))
+            problems.append(Problem(doc.path, doc.line(name), name, f"only fields a {kind} may have", f"a field for {', '.join(f.kinds)} only"))
     for f in FIELDS:
         if f.name not in doc.data or doc.data[f.name] in (None, "", []):
             if f.required(kind):
@@ -102,6 +102,8 @@ def _check_value(doc: Document, f: Field, value, ctx: Context) -> list[Problem]:
         name, email = value.get("name"), value.get("email")
         if not isinstance(name, str) or not name.strip():
             out.append(Problem(p, doc.line("contact.name", line), "contact.name", "a name or team", show(name)))
+        elif HTML_TAG.search(name):
+            out.append(Problem(p, doc.line("contact.name", line), "contact.name", "plain text without HTML", show(name)))
         if not isinstance(email, str) or not EMAIL.match(email):
             out.append(Problem(p, doc.line("contact.email", line), "contact.email", "an email address", show(email)))
         return out

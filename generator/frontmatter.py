@@ -34,7 +34,28 @@ class Document:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader; used only to compose nodes and to construct plain scalars."""
+    """SafeLoader; used only to compose nodes and to construct plain scalars.
+
+    It notes anchors, aliases and explicit tags as it composes. Front matter needs none of them, an
+    alias repeated inside aliases makes a few lines expand into millions of values ("billion laughs"),
+    and a tag such as !!binary turns text into something else.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.refused: list[tuple[int, str]] = []  # (line from 0, what was found)
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line
+        if isinstance(event, yaml.AliasEvent):
+            self.refused.append((line, f"an alias (*{event.anchor})"))
+        else:
+            if event.anchor is not None:
+                self.refused.append((line, f"an anchor (&{event.anchor})"))
+            if getattr(event, "tag", None) is not None:
+                self.refused.append((line, f"a YAML tag ({event.tag.replace('tag:yaml.org,2002:', '!!')})"))
+        return super().compose_node(parent, index)
 
 
 def _decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -83,13 +104,24 @@ def load_yaml(path: str, text: str, first_line: int, what: str) -> tuple[dict | 
     ]
     if problems:
         return None, {}, problems
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = (mark.line + first_line) if mark else first_line
         found = (err.problem or err.context or "invalid YAML").strip()
+        if err.problem and err.context and err.context_mark and err.context_mark.line + first_line != line:
+            # e.g. an unclosed [ or quote: YAML stops lines later; say where the unfinished part began
+            found += f" ({err.context.strip()} that began on line {err.context_mark.line + first_line})"
         return None, {}, [Problem(path, line, what, "valid YAML", found)]
+    except RecursionError:
+        return None, {}, [Problem(path, first_line, what, "fields nested a few levels deep", "nesting too deep to read")]
+    finally:
+        loader.dispose()
+    if loader.refused:
+        expected = "plain values (no YAML anchors, aliases or tags)"
+        return None, {}, [Problem(path, line + first_line, what, expected, found) for line, found in loader.refused]
     if root is None:
         return {}, {}, []
     walker = _Walker(path, first_line)
