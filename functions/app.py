@@ -35,6 +35,8 @@ FEATURES = (
     "functions.feedback",
     "functions.openapi",
     "functions.assessment_api",
+    "functions.redirects",
+    "functions.operator_pages",
 )
 
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import audit, people, privacy, ratelimit, sessions
+from . import audit, feedback, people, privacy, ratelimit, sessions
 from .store import Store, Tx
 
 log = logging.getLogger("exchange")
@@ -75,6 +75,7 @@ STEPS: tuple[Step, ...] = (
     Step("Rate-limit counters", "one day", lambda tx, now: ratelimit.purge(tx, now - RATE_LIMITS_KEPT)),
     Step("Audit log", "2 years", delete("DELETE FROM audit_log WHERE at < ?", AUDIT_LOG_KEPT)),
     Step("Accounts in no council, not signed in for 12 months", "12 months", _idle_accounts),
+    Step("Feedback", "12 months", feedback.purge),  # feedback.RETENTION
 )
 
 

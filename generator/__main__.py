@@ -16,6 +16,7 @@ COMMANDS = {
     "retention": ("functions.commands.retention", "remove what has passed its retention period (run nightly)"),
     "addresses": ("generator.commands.addresses", "record every published address in content/addresses.txt"),
     "report": ("generator.commands.report", "editors' reports: tie report stale"),
+    "feedback": ("functions.commands.feedback", "feedback for a period, per page; --csv exports it"),
 }
 
 

@@ -181,3 +181,15 @@ def test_feedback_is_kept_for_twelve_months_then_purged(fresh_store):
     with fresh_store.transaction() as tx:
         assert feedback.purge(tx, now) == 1
         assert [r["message"] for r in tx.all("SELECT message FROM feedback")] == ["Keep me"]
+
+
+def test_the_nightly_retention_job_removes_old_feedback(app):
+    from functions import retention
+
+    now = app.state.clock.now()
+    with app.state.store.transaction() as tx:
+        feedback.record(tx, feedback.Feedback("useful", page="/", verdict="no"), now - feedback.RETENTION - 3600)
+        feedback.record(tx, feedback.Feedback("useful", page="/", verdict="yes"), now)
+    removed = retention.run(app.state.store, now)
+    assert removed["Feedback"] == 1
+    assert [r["verdict"] for r in rows(app)] == ["yes"]
