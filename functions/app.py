@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from generator import csp, questionnaire, register
+from generator import csp, library_index, questionnaire, register
 
 from . import errors, web
 from .clock import Clock
@@ -35,8 +35,11 @@ FEATURES = (
     "functions.feedback",
     "functions.openapi",
     "functions.assessment_api",
+    "functions.assessment_pages",
     "functions.redirects",
     "functions.operator_pages",
+    "functions.consensus_pages",
+    "functions.results_pages",
 )
 
 
@@ -73,5 +76,6 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
     app.state.clock = clock or Clock()
     app.state.register = reg
     app.state.editions = editions
+    app.state.library = library_index.read(settings.site_dir)  # the library's metadata, for next steps
     app.state.templates = web.templates(settings.site_dir)
     return app

@@ -45,6 +45,9 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData("invitations", "invited_by", on_erase="forget", hidden=("token_hash", "email")),
     PersonalData("two_factor", "person_id", hidden=("salt",)),
     PersonalData("recovery_codes", "person_id", hidden=("code_hash",)),
+    PersonalData("consensus_drafts", "updated_by", on_erase="forget"),
+    PersonalData("consensus_draft_routes", "updated_by", on_erase="forget"),
+    PersonalData("consensus_responses", "published_by", on_erase="forget"),
     PersonalData("audit_log", "actor", holds="pseudonym", on_erase="keep"),
     PersonalData("audit_log", "subject", holds="pseudonym", on_erase="keep"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions import consensus, people, rounds
+from functions import consensus, people, privacy, rounds
 from generator.questionnaire import load_all
 from tests.conftest import EXAMPLES
 
@@ -140,13 +140,16 @@ def test_publishing_is_refused_when_the_draft_changed_after_the_page_was_shown(f
         assert consensus.latest(tx, r.id) is None
 
 
-def test_erasing_the_publisher_keeps_the_official_response(fresh_store, edition):
+def test_the_publisher_can_see_and_erase_their_part_and_the_official_response_stays(fresh_store, edition):
     ada = person(fresh_store, "ada@aberdeencity.gov.uk")
     r = open_round(fresh_store)
     record_all(fresh_store, edition, r.id, ada.id)
     publish(fresh_store, edition, r, ada.id)
     with fresh_store.transaction() as tx:
-        tx.execute("DELETE FROM people WHERE id = ?", (ada.id,))
+        held = privacy.export(tx, ada, T0)["tables"]
+        assert len(held["consensus_responses.published_by"]) == 1
+        assert len(held["consensus_drafts.updated_by"]) == 7
+        privacy.erase(tx, ada, T0)
     with fresh_store.transaction() as tx:
         kept = consensus.latest(tx, r.id)
         assert kept.published_by is None and len(kept.answers) == 7

@@ -1,0 +1,214 @@
+"""The super-user's consensus pages: the agenda, audited individual answers, saving, conflicts and publishing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from functions import audit, consensus, responses, rounds
+from functions.responses import Answer
+from tests.conftest import form_token
+
+T0 = 1_780_000_000
+ANSWERS = {
+    # statement: (ada's, bob's, cat's) current stage; ambitions are one stage up (or reviews)
+    "PLC-01": ("plans", "plans", "plans"),
+    "PLC-02": ("not-yet", "reviews", "does"),
+    "LDP-01": ("plans", "does", "plans"),
+    "FIN-01": ("understands", "understands", "dont-know"),
+    "FIN-02": ("does", "does", "does"),
+    "GOV-01": ("not-yet", "does", "does"),
+    "CAP-01": ("does", "does", "does"),
+}
+STAGES = ["not-yet", "understands", "plans", "does", "reviews"]
+
+
+def up(stage):
+    return "does" if stage == "dont-know" else STAGES[min(4, STAGES.index(stage) + 1)]
+
+
+@pytest.fixture
+def council(app, people):
+    """Aberdeen (a unitary council): a super-user with a second factor, and three members who have answered."""
+    su = people.add("sue@aberdeencity.gov.uk", council="ABE", role="super-user")
+    members = [people.add(f"{n}@aberdeencity.gov.uk", council="ABE") for n in ("ada", "bob", "cat")]
+    store = app.state.store
+    with store.transaction() as tx:
+        tx.execute("UPDATE people SET name = ? WHERE id = ?", ("Ada Lovelace", members[0].id))
+        r = rounds.open_round(tx, "ABE", "2026", su.id, T0)
+        for i, (person, role) in enumerate(zip(members, ("officer", "councillor", None), strict=True)):
+            answers = {
+                sid: Answer(sid, stages[i], up(stages[i]), f"{person.email.split('@')[0]} on {sid}")
+                for sid, stages in ANSWERS.items()
+            }
+            responses.save(
+                tx,
+                r.id,
+                person.id,
+                based_on=0,
+                respondent_role=role,
+                routes=("process-redesign",),
+                answers=answers,
+                submit=True,
+                at=T0,
+            )
+    return {"round": r, "su": su, "members": members, "base": f"/app/councils/ABE/rounds/{r.id}"}
+
+
+def test_the_agenda_puts_the_most_disagreement_first_with_the_spread(client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    page = client.get(council["base"] + "/consensus")
+    assert page.status_code == 200
+    order = re.findall(r'<section class="tie-consensus__statement" id="s-([A-Z]{3}-\d\d)"', page.text)
+    # PLC-02 and GOV-01 span 3-4 stages; agreement (PLC-01, FIN-02, CAP-01) comes last
+    assert order[:2] == ["PLC-02", "GOV-01"]
+    assert order[-3:] == ["PLC-01", "FIN-02", "CAP-01"]
+    assert "answers span 4 stages (Not yet to Reviews); middle answer Does" in page.text
+    assert "3 of 4 members of the council" in page.text
+    # officers' and councillors' views side by side
+    assert "Now: officers (1)" in page.text and "Now: councillors (1)" in page.text and "Now: did not say (1)" in page.text
+    # names and comments are not on the agenda
+    assert "Ada Lovelace" not in page.text and "ada on PLC-01" not in page.text
+
+
+def test_the_consensus_needs_the_super_user_with_a_second_factor(client, people, council):
+    member = council["members"][0]
+    people.sign_in(client, member, second_factor=True)
+    assert client.get(council["base"] + "/consensus").status_code == 403
+    assert client.get(council["base"] + "/consensus/answers").status_code == 403
+    people.sign_in(client, council["su"], second_factor=False)
+    r = client.get(council["base"] + "/consensus", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/app/security/two-factor?next=")
+
+
+def test_another_councils_super_user_gets_404(client, people, council):
+    other = people.add("sam@aberdeenshire.gov.uk", council="ABD", role="super-user")
+    people.sign_in(client, other, second_factor=True)
+    assert client.get(council["base"] + "/consensus").status_code == 404
+    assert client.get(f"/app/councils/ABD/rounds/{council['round'].id}/consensus").status_code == 404
+
+
+def test_viewing_individual_answers_writes_one_audit_record_per_person_shown(app, client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    page = client.get(council["base"] + "/consensus/answers?statement=GOV-01")
+    assert page.status_code == 200
+    assert "Ada Lovelace" in page.text and "bob@aberdeencity.gov.uk" in page.text
+    assert "ada on GOV-01" in page.text and "ada on PLC-01" not in page.text
+    with app.state.store.transaction(write=False) as tx:
+        entries = [e for e in audit.entries(tx, "ABE") if e["action"] == "answers.viewed"]
+    assert sorted(e["subject"] for e in entries) == sorted(m.pseudonym for m in council["members"])
+    assert {e["actor"] for e in entries} == {council["su"].pseudonym}
+    assert all('"statements": "GOV-01"' in e["detail"] for e in entries)
+    # nothing in the audit log names anyone
+    assert not any("@" in (e["detail"] + (e["subject"] or "") + (e["actor"] or "")) for e in entries)
+
+
+def test_recording_the_consensus_saves_and_returns_to_the_statement(app, client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    token = form_token(client)
+    r = client.post(
+        council["base"] + "/consensus/statements/GOV-01",
+        data={"csrf_token": token, "version": "0", "current": "plans", "ambition": "does", "rationale": "Scrutiny is new"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert r.headers["location"].endswith("/consensus?saved=GOV-01#s-GOV-01")
+    page = client.get(r.headers["location"])
+    assert "Consensus for GOV-01 saved." in page.text
+    with app.state.store.transaction(write=False) as tx:
+        saved = consensus.draft(tx, council["round"].id, "GOV-01")
+    assert (saved.current, saved.ambition, saved.rationale, saved.version) == ("plans", "does", "Scrutiny is new", 1)
+
+
+def test_bad_consensus_input_lists_every_problem_and_saves_nothing(app, client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    r = client.post(
+        council["base"] + "/consensus/statements/GOV-01",
+        data={"csrf_token": form_token(client), "version": "0", "current": "does", "ambition": "plans", "rationale": "x" * 1001},
+    )
+    assert r.status_code == 422
+    assert "There is a problem" in r.text
+    assert 'href="#c-GOV-01-ambition"' in r.text and 'href="#c-GOV-01-rationale"' in r.text
+    assert "ambition: expected a stage at or above the current stage (Does), got Plans" in r.text
+    with app.state.store.transaction(write=False) as tx:
+        assert consensus.draft(tx, council["round"].id, "GOV-01") is None
+
+
+def test_a_concurrent_edit_is_refused_with_both_versions_shown(app, client, people, council):
+    other = people.add("tom@aberdeencity.gov.uk", council="ABE", role="super-user")
+    with app.state.store.transaction() as tx:
+        tx.execute("UPDATE people SET name = 'Tom Other' WHERE id = ?", (other.id,))
+        consensus.save_draft(
+            tx,
+            council["round"].id,
+            "GOV-01",
+            current="does",
+            ambition="reviews",
+            rationale="Tom's view",
+            based_on=0,
+            person_id=other.id,
+            at=T0,
+        )
+    people.sign_in(client, council["su"], second_factor=True)
+    r = client.post(
+        council["base"] + "/consensus/statements/GOV-01",
+        data={
+            "csrf_token": form_token(client),
+            "version": "0",
+            "current": "plans",
+            "ambition": "does",
+            "rationale": "Sue's view",
+        },
+    )
+    assert r.status_code == 409
+    assert "Tom Other saved the consensus for GOV-01" in r.text
+    assert "Tom&#39;s view" in r.text and "Sue&#39;s view" in r.text
+    assert 'name="version" value="1"' in r.text  # saving again is based on what is stored now
+    with app.state.store.transaction(write=False) as tx:
+        assert consensus.draft(tx, council["round"].id, "GOV-01").rationale == "Tom's view"
+
+
+def test_publishing_lists_what_is_missing_then_publishes_with_the_sharing_chosen(app, client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    base, token = council["base"], form_token(client)
+    page = client.get(base + "/publish")
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', page.text).group(1)
+    r = client.post(base + "/publish", data={"csrf_token": token, "seen": seen})
+    assert r.status_code == 422
+    assert "sharing: expected one of council, similar, public; got nothing" in r.text
+    assert "PLC-01: expected a consensus stage and ambition, got nothing yet" in r.text
+    for sid in ANSWERS:
+        saved = client.post(
+            base + f"/consensus/statements/{sid}",
+            data={"csrf_token": token, "version": "0", "current": "plans", "ambition": "does"},
+        )
+        assert saved.status_code == 200, sid
+    client.post(
+        base + "/consensus/routes",
+        data={"csrf_token": token, "version": "0", "routes": ["process-redesign", "commercialisation"]},
+    )
+    # the page seen before the consensus was recorded is out of date
+    stale = client.post(base + "/publish", data={"csrf_token": token, "seen": seen, "sharing": "similar"})
+    assert stale.status_code == 409
+    assert "The consensus changed after you opened this page" in stale.text
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', client.get(base + "/publish").text).group(1)
+    done = client.post(base + "/publish", data={"csrf_token": token, "seen": seen, "sharing": "similar"}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == base + "/results?published=1"
+    with app.state.store.transaction(write=False) as tx:
+        published = consensus.latest(tx, council["round"].id)
+        assert (published.version, published.sharing, published.routes) == (
+            1,
+            "similar",
+            ("process-redesign", "commercialisation"),
+        )
+        assert rounds.get(tx, "ABE", council["round"].id).status == rounds.PUBLISHED
+        assert [e["action"] for e in audit.entries(tx, "ABE")][0] == "consensus.published"
+
+
+def test_forms_without_the_form_token_are_refused(client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    r = client.post(
+        council["base"] + "/consensus/statements/GOV-01", data={"version": "0", "current": "plans", "ambition": "does"}
+    )
+    assert r.status_code == 403
