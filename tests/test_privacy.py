@@ -1,0 +1,169 @@
+"""People's data: the registry covers every table that refers to a person; export lists it all; erasure leaves nothing but pseudonymous audit entries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from functions import audit, councils, invitations, memberships, people, privacy, sessions, signin, two_factor
+from functions.security import CSRF_FIELD
+from tests.conftest import form_token
+
+NOW = 1_900_000_000
+
+
+def person_references(store) -> set[tuple[str, str]]:
+    """(table, column) of every column in the live schema that refers to a person: named person_id, a
+    foreign key to people, or an email address (outside the people table itself)."""
+    found = set()
+    tables = store.tables()
+    for table in tables:
+        for column in store.columns(table):
+            if column == "person_id" or (column == "email" and table != "people"):
+                found.add((table, column))
+    with store.transaction(write=False) as tx:
+        if store.dialect == "sqlite":
+            for table in tables:
+                for fk in tx.all(f"PRAGMA foreign_key_list({table})"):
+                    if fk["table"] == "people":
+                        found.add((table, fk["from"]))
+        else:
+            rows = tx.all(
+                "SELECT kcu.table_name, kcu.column_name FROM information_schema.referential_constraints rc "
+                "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name AND kcu.constraint_schema = rc.constraint_schema "
+                "JOIN information_schema.key_column_usage pk ON pk.constraint_name = rc.unique_constraint_name AND pk.constraint_schema = rc.unique_constraint_schema "
+                "WHERE pk.table_name = 'people' AND kcu.constraint_schema = current_schema()"
+            )
+            found |= {(r["table_name"], r["column_name"]) for r in rows}
+    return found
+
+
+def test_every_table_that_refers_to_a_person_is_in_the_privacy_registry(fresh_store):
+    registered = {(e.table, e.column) for e in privacy.PERSONAL_DATA}
+    missing = sorted(person_references(fresh_store) - registered)
+    assert not missing, f"add these to PERSONAL_DATA in functions/privacy.py (export and erasure): {missing}"
+
+
+def test_the_schema_check_notices_a_new_table_that_refers_to_a_person(fresh_store):
+    with fresh_store.transaction() as tx:
+        tx.execute("CREATE TABLE notes (id TEXT PRIMARY KEY, author TEXT REFERENCES people (id))")
+        tx.execute("CREATE TABLE likes (person_id TEXT, thing TEXT)")
+    assert {("notes", "author"), ("likes", "person_id")} <= person_references(fresh_store)
+
+
+def test_the_privacy_registry_names_only_real_columns(fresh_store):
+    for entry in privacy.PERSONAL_DATA:
+        assert entry.column in fresh_store.columns(entry.table), entry.name
+        assert entry.holds in ("id", "email", "pseudonym") and entry.on_erase in ("delete", "forget", "keep")
+        assert set(entry.hidden) <= set(fresh_store.columns(entry.table)), entry.name
+
+
+def fill(store) -> tuple[people.Person, people.Person]:
+    """A person with a row in every table of this feature, and a colleague."""
+    with store.transaction() as tx:
+        ada, _ = people.find_or_create(tx, "ada@aberdeencity.gov.uk", NOW)
+        bob, _ = people.find_or_create(tx, "bob@aberdeencity.gov.uk", NOW)
+        memberships.add(tx, ada.id, "ABE", "super-user", "operator", NOW)
+        memberships.add(tx, bob.id, "ABE", "super-user", "invitation", NOW)
+        memberships.add(tx, ada.id, "ABD", "member", "domain", NOW)
+        memberships.remove(tx, ada.id, "ABD", NOW)
+        councils.add_domain(tx, "ABE", "aberdeencity.gov.uk", NOW)
+        sessions.create(tx, "key", ada.id, NOW)
+        signin.request_link(tx, "key", ada.email, "", NOW)
+        invitations.create(tx, "key", "ANS", ada.email, "member", bob, NOW)
+        invitations.create(tx, "key", "ABE", "cy@example.org", "member", ada, NOW)
+        two_factor.begin(tx, ada.id, NOW)
+        two_factor.new_recovery_codes(tx, "key", ada.id)
+        audit.record(tx, NOW, "signed-in", actor=ada.pseudonym)
+        audit.record(tx, NOW, "role.changed", actor=bob.pseudonym, subject=ada.pseudonym, council="ABE")
+    return ada, bob
+
+
+def test_export_lists_every_registered_table_with_the_persons_rows(fresh_store):
+    ada, _ = fill(fresh_store)
+    with fresh_store.transaction() as tx:
+        data = privacy.export(tx, ada, NOW)
+    assert set(data["tables"]) == {e.name for e in privacy.PERSONAL_DATA}
+    ours = {
+        "people",
+        "memberships",
+        "removals",
+        "sessions",
+        "sign_in_links",
+        "invitations",
+        "two_factor",
+        "recovery_codes",
+        "audit_log",
+    }
+    for name, rows in data["tables"].items():
+        assert rows or name.split(".")[0] not in ours, f"{name} has no rows for the person"
+    text = json.dumps(data)
+    assert "token_hash" not in text and "code_hash" not in text and '"salt"' not in text
+    assert "bob@" not in text and "cy@example.org" not in text  # other people's addresses are not theirs to have
+
+
+def every_value(store) -> dict[str, list[str]]:
+    out = {}
+    tables = store.tables()
+    with store.transaction(write=False) as tx:
+        for table in tables:
+            out[table] = [str(v) for row in tx.all(f"SELECT * FROM {table}") for v in row.values() if v is not None]
+    return out
+
+
+def test_after_erasure_no_row_refers_to_the_person_except_pseudonymous_audit_entries(fresh_store):
+    ada, bob = fill(fresh_store)
+    with fresh_store.transaction() as tx:
+        privacy.erase(tx, ada, NOW)
+    for table, values in every_value(fresh_store).items():
+        for value in values:
+            assert ada.id not in value and ada.email not in value, f"{table} still holds {value!r}"
+            if table != "audit_log":
+                assert ada.pseudonym not in value, f"{table} still holds the pseudonym"
+    with fresh_store.transaction() as tx:
+        assert people.by_id(tx, bob.id) is not None
+        assert memberships.membership(tx, bob.id, "ABE").is_super_user
+        assert (
+            tx.value("SELECT COUNT(*) FROM invitations WHERE council = 'ABE'") == 1
+        )  # bob's colleague's invitation stays, unattributed
+        assert tx.value("SELECT COUNT(*) FROM audit_log WHERE action = 'person.erased' AND subject = ?", (ada.pseudonym,)) == 1
+
+
+def test_the_only_super_user_of_a_council_with_members_cannot_be_erased(fresh_store):
+    with fresh_store.transaction() as tx:
+        ada, _ = people.find_or_create(tx, "ada@aberdeencity.gov.uk", NOW)
+        bob, _ = people.find_or_create(tx, "bob@aberdeencity.gov.uk", NOW)
+        memberships.add(tx, ada.id, "ABE", "super-user", "operator", NOW)
+        memberships.add(tx, bob.id, "ABE", "member", "invitation", NOW)
+    with pytest.raises(memberships.LastSuperUser), fresh_store.transaction() as tx:
+        privacy.erase(tx, ada, NOW)
+    with fresh_store.transaction() as tx:
+        assert people.by_id(tx, ada.id) is not None
+
+
+# -- through the app ------------------------------------------------------------------------------
+
+
+def test_a_person_downloads_everything_held_about_them(client, people):
+    ada = people.add("ada@aberdeencity.gov.uk", council="ABE")
+    people.sign_in(client, ada)
+    r = client.get("/app/account/export")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.headers["content-disposition"].startswith("attachment;")
+    data = r.json()
+    assert data["person"]["email"] == "ada@aberdeencity.gov.uk"
+    assert data["tables"]["memberships.person_id"][0]["council"] == "ABE"
+
+
+def test_a_person_erases_themselves(client, people, app):
+    ada = people.add("ada@aberdeencity.gov.uk", council="ABE")
+    people.sign_in(client, ada)
+    unticked = client.post("/app/account/erase", data={CSRF_FIELD: form_token(client)})
+    assert unticked.status_code == 422 and "confirm: expected the box ticked" in unticked.text
+    r = client.post("/app/account/erase", data={"confirm": "yes", CSRF_FIELD: form_token(client)})
+    assert r.status_code == 200 and "has been erased" in r.text
+    assert client.get("/api/me").status_code == 401
+    with app.state.store.transaction() as tx:
+        assert tx.value("SELECT COUNT(*) FROM people") == 0
+        assert tx.value("SELECT COUNT(*) FROM sessions") == 0

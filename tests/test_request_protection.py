@@ -1,0 +1,124 @@
+"""Cross-site requests change nothing, and every response carries the security headers (API and static pages alike)."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from functions import memberships
+from functions.security import CSRF_COOKIE, CSRF_FIELD
+from tests.conftest import form_token, make_settings
+
+
+@pytest.fixture
+def abe(people, client):
+    ada = people.add("ada@aberdeencity.gov.uk", council="ABE", role="super-user")
+    bob = people.add("bob@aberdeencity.gov.uk", council="ABE")
+    people.sign_in(client, ada, second_factor=True)
+    return ada, bob
+
+
+def bob_role(app, bob) -> str:
+    with app.state.store.transaction() as tx:
+        return memberships.membership(tx, bob.id, "ABE").role
+
+
+def promote(client, bob, token: str | None, headers: dict | None = None):
+    data = {"role": "super-user"} | ({CSRF_FIELD: token} if token is not None else {})
+    return client.post(f"/app/councils/ABE/members/{bob.id}/role", data=data, headers=headers or {}, follow_redirects=False)
+
+
+def test_a_form_without_its_token_is_refused(client, abe, app):
+    r = promote(client, abe[1], None)
+    assert r.status_code == 403 and "did not come from this site" in r.text
+    assert bob_role(app, abe[1]) == "member"
+
+
+def test_a_form_with_a_wrong_token_is_refused(client, abe, app):
+    form_token(client)
+    assert promote(client, abe[1], "x" * 43).status_code == 403
+    assert bob_role(app, abe[1]) == "member"
+    assert promote(client, abe[1], form_token(client)).status_code == 303  # the right token works
+    assert bob_role(app, abe[1]) == "super-user"
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_request_marked_as_from_another_site_is_refused_even_with_the_token(client, abe, app, site):
+    r = promote(client, abe[1], form_token(client), headers={"Sec-Fetch-Site": site})
+    assert r.status_code == 403 and "another site" in r.text
+    assert bob_role(app, abe[1]) == "member"
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://testserver"])
+def test_a_request_whose_origin_is_not_ours_is_refused(client, abe, app, origin):
+    r = promote(client, abe[1], form_token(client), headers={"Origin": origin})
+    assert r.status_code == 403
+    assert bob_role(app, abe[1]) == "member"
+
+
+def test_a_request_from_our_own_origin_is_accepted(client, abe, app):
+    r = promote(client, abe[1], form_token(client), headers={"Origin": "https://testserver", "Sec-Fetch-Site": "same-origin"})
+    assert r.status_code == 303 and bob_role(app, abe[1]) == "super-user"
+
+
+def test_api_changes_need_json_and_the_token_header(client, abe, app):
+    path = f"/api/councils/ABE/members/{abe[1].id}"
+    token = form_token(client)
+    assert (
+        client.patch(
+            path, content="role=super-user", headers={"content-type": "application/x-www-form-urlencoded", "x-csrf-token": token}
+        ).status_code
+        == 415
+    )
+    assert (
+        client.patch(
+            path, json={"role": "super-user"}, headers={"x-csrf-token": token, "Sec-Fetch-Site": "cross-site"}
+        ).status_code
+        == 403
+    )
+    assert bob_role(app, abe[1]) == "member"
+
+
+def test_no_response_allows_other_sites_to_read_it(client, abe):
+    for method, path in [("GET", "/api/me"), ("GET", "/api/councils"), ("OPTIONS", "/api/me"), ("GET", "/app/account")]:
+        r = client.request(method, path, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "PATCH"})
+        assert "access-control-allow-origin" not in r.headers, path
+        assert "access-control-allow-credentials" not in r.headers, path
+
+
+def check_security_headers(r, signed_in: bool) -> None:
+    csp = r.headers["content-security-policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src.replace("'wasm-unsafe-eval'", "")
+    assert "frame-ancestors 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    if signed_in:
+        assert r.headers["cache-control"] == "no-store"
+
+
+def test_api_and_app_responses_carry_the_security_headers(client, abe):
+    for path in ("/api/me", "/api/councils", "/api/health", "/app/account", "/app/sign-in", "/api/nothing-here"):
+        check_security_headers(client.get(path), signed_in=True)
+
+
+def test_static_pages_carry_the_security_headers_and_no_store_when_signed_in(tmp_path, built_site, smtp_server):
+    from functions.app import create_app
+    from tests.conftest import PeopleFactory
+
+    app = create_app(make_settings(tmp_path, site_dir=built_site, smtp_url=smtp_server.url))
+    with TestClient(app, base_url="https://testserver") as c:
+        anonymous = c.get("/")
+        assert anonymous.status_code == 200 and "<html" in anonymous.text
+        check_security_headers(anonymous, signed_in=False)
+        assert "no-store" not in anonymous.headers.get("cache-control", "")
+        PeopleFactory(app).sign_in(c, PeopleFactory(app).add("ada@aberdeencity.gov.uk"))
+        check_security_headers(c.get("/"), signed_in=True)
+        assert c.get("/app/sign-in").text.count('rel="stylesheet"') >= 1  # app pages wear the site's own shell
+    app.state.store.close()
+
+
+def test_the_form_token_cookie_is_host_only_secure_http_only_and_strict(client):
+    r = client.get("/app/sign-in")
+    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith(CSRF_COOKIE))
+    assert {"Path=/", "Secure", "HttpOnly", "SameSite=Strict"} <= {p.strip() for p in cookie.split(";")}
