@@ -29,10 +29,15 @@ class PersonalData:
     holds: str = "id"
     on_erase: str = "delete"
     hidden: tuple[str, ...] = ()
+    via: str = ""  # SQL giving `column`'s values from the person's value, for rows that refer to them through another table
 
     @property
     def name(self) -> str:
         return f"{self.table}.{self.column}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.column} IN ({self.via})" if self.via else f"{self.column} = ?"
 
 
 PERSONAL_DATA: tuple[PersonalData, ...] = (
@@ -45,6 +50,10 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     PersonalData("invitations", "invited_by", on_erase="forget", hidden=("token_hash", "email")),
     PersonalData("two_factor", "person_id", hidden=("salt",)),
     PersonalData("recovery_codes", "person_id", hidden=("code_hash",)),
+    PersonalData("rounds", "opened_by", on_erase="forget"),
+    PersonalData("answers", "response_id", via="SELECT id FROM responses WHERE person_id = ?"),
+    PersonalData("responses", "person_id"),
+    PersonalData("idempotency_keys", "person_id", hidden=("request_hash",)),
     PersonalData("consensus_drafts", "updated_by", on_erase="forget"),
     PersonalData("consensus_draft_routes", "updated_by", on_erase="forget"),
     PersonalData("consensus_responses", "published_by", on_erase="forget"),
@@ -61,7 +70,7 @@ def export(tx: Tx, person: Person, now: int) -> dict:
     """Everything held about the person, as JSON-ready data: one list of rows per table and column."""
     tables = {}
     for entry in PERSONAL_DATA:
-        rows = tx.all(f"SELECT * FROM {entry.table} WHERE {entry.column} = ?", (_value(person, entry.holds),))
+        rows = tx.all(f"SELECT * FROM {entry.table} WHERE {entry.where}", (_value(person, entry.holds),))
         tables[entry.name] = [{k: v for k, v in row.items() if k not in entry.hidden} for row in rows]
     return {
         "about": "Everything the Transformation and Innovation Exchange holds about you. Each list holds "
@@ -83,7 +92,7 @@ def erase(tx: Tx, person: Person, now: int) -> None:
     for entry in [e for e in PERSONAL_DATA if e.table != "people"] + [e for e in PERSONAL_DATA if e.table == "people"]:
         value = _value(person, entry.holds)
         if entry.on_erase == "delete":
-            tx.execute(f"DELETE FROM {entry.table} WHERE {entry.column} = ?", (value,))
+            tx.execute(f"DELETE FROM {entry.table} WHERE {entry.where}", (value,))
         elif entry.on_erase == "forget":
-            tx.execute(f"UPDATE {entry.table} SET {entry.column} = NULL WHERE {entry.column} = ?", (value,))
+            tx.execute(f"UPDATE {entry.table} SET {entry.column} = NULL WHERE {entry.where}", (value,))
     audit.record(tx, now, "person.erased", actor=person.pseudonym, subject=person.pseudonym)

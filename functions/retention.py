@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import audit, feedback, people, privacy, ratelimit, sessions
+from . import audit, feedback, idempotency, people, privacy, ratelimit, responses, sessions
 from .store import Store, Tx
 
 log = logging.getLogger("exchange")
@@ -20,6 +20,7 @@ AUDIT_LOG_KEPT = 2 * 365 * DAY  # 63072000 s, as the audit log's triggers (migra
 ACCOUNT_IDLE = 365 * DAY  # an account in no council, unused for 12 months, is erased
 RATE_LIMITS_KEPT = DAY
 SET_UP_KEPT = DAY  # a second factor set up but never confirmed
+ANSWERS_KEPT = 365 * DAY  # after their round closes: time to revisit the consensus, then individual answers go
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,16 @@ STEPS: tuple[Step, ...] = (
         delete("DELETE FROM two_factor WHERE confirmed_at IS NULL AND created_at <= ?", SET_UP_KEPT),
     ),
     Step("Rate-limit counters", "one day", lambda tx, now: ratelimit.purge(tx, now - RATE_LIMITS_KEPT)),
+    Step(
+        "Individual answers and comments",
+        "until 12 months after the round they belong to closes",
+        lambda tx, now: responses.delete_for_rounds_closed_before(tx, now - ANSWERS_KEPT),
+    ),
+    Step(
+        "Records that let a retried save be stored once",
+        "one day",
+        lambda tx, now: idempotency.forget_older_than(tx, now - idempotency.KEEP_FOR),
+    ),
     Step("Audit log", "2 years", delete("DELETE FROM audit_log WHERE at < ?", AUDIT_LOG_KEPT)),
     Step("Accounts in no council, not signed in for 12 months", "12 months", _idle_accounts),
     Step("Feedback", "12 months", feedback.purge),  # feedback.RETENTION
