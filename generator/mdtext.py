@@ -30,8 +30,13 @@ def link(label: str, target: str) -> str:
     return f"[{text(label)}]({target})"
 
 
+# Material writes these values into <title>, <meta content="..."> and the header without escaping them.
+ESCAPED_META = ("title", "description")
+
+
 def front_matter(meta: dict) -> str:
-    """YAML front matter for a generated page, safely quoted."""
+    """YAML front matter for a generated page, safely quoted, with the values Material prints as HTML escaped."""
+    meta = {k: (attr(v) if k in ESCAPED_META else v) for k, v in meta.items()}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False) + "---\n\n"
 
 

@@ -6,12 +6,15 @@ import datetime as dt
 
 from . import vocabulary as v
 from .content import Resource
-from .docspaths import md_link
 from .facets import BY_ID as FACETS
 from .kinds import BY_ID as KINDS
-from .mdtext import attr, front_matter, inline_html, relative, text
+from .mdtext import attr, front_matter, inline_html, relative
 from .register import Register
 
+# The contributed part of a page runs from START, written here before the body, to END, which the
+# page template (overrides/main.html) writes after everything Markdown made of the page. Whatever the
+# body does (an unclosed tag or comment, footnotes, which Markdown appends at the very end), it cannot
+# reach past END, so all of it is cleaned. The nonce is new for every build: a body cannot forge either.
 START = "<!--tie-contributed-start {nonce}-->"
 END = "<!--tie-contributed-end {nonce}-->"
 
@@ -44,7 +47,7 @@ def _meta_rows(r: Resource, register: Register | None) -> list[tuple[str, str]]:
         rows.append(("Provider", inline_html(r.provider)))
     if r.duration:
         rows.append(("Time needed", inline_html(r.duration)))
-    if r.link:
+    if r.link and r.link.startswith("https://"):  # the check insists on https; no other link is ever written
         rows.append(("Link", f'<a href="{attr(r.link)}" rel="noopener">{inline_html(r.link)}</a>'))
     rows.append(("Published", f'<time datetime="{r.published.isoformat()}">{_date(r.published)}</time>'))
     if r.updated:
@@ -58,8 +61,13 @@ def _meta_rows(r: Resource, register: Register | None) -> list[tuple[str, str]]:
 def render(r: Resource, related: list[Resource], register: Register | None, nonce: str, today: dt.date) -> str:
     """The generated Markdown of a resource's page."""
     kind = KINDS[r.kind.id]
-    out = [front_matter({"title": r.title, "description": r.summary, "tie_page": "resource"})]
-    out.append(f"# {text(r.title)}\n")
+    # Related resources are listed by the page template (overrides/partials/tie-related.html), after the
+    # contributed part and outside the search index, which would otherwise match a page by its neighbours.
+    related_meta = [{"url": relative(r.address, o.address), "title": o.title, "kind": o.kind.label} for o in related]
+    meta = {"title": r.title, "description": r.summary, "tie_page": "resource", "tie_nonce": nonce, "tie_related": related_meta}
+    out = [front_matter(meta)]
+    # An HTML heading rather than Markdown's: no permalink mark, so search results show the plain title.
+    out.append(f"<h1>{inline_html(r.title)}</h1>\n")
     out.append(f'<p class="tie-lede">{inline_html(r.summary)}</p>\n')
     if r.example:
         out.append(
@@ -75,14 +83,10 @@ def render(r: Resource, related: list[Resource], register: Register | None, nonc
         )
     rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in _meta_rows(r, register))
     out.append(f'<dl class="tie-meta" aria-label="About this {attr(kind.label.lower())}">{rows}</dl>\n')
-    out.append(START.format(nonce=nonce) + "\n\n" + r.body.strip("\n") + "\n\n" + END.format(nonce=nonce) + "\n")
-    if related:
-        out.append("## Related resources\n")
-        for other in related:
-            out.append(f"- [{text(other.title)}]({md_link(r.address, other.address)}) ({text(other.kind.label)})")
-        out.append("")
+    # Search filters go before the contributed part: the sanitiser would strip their data- attributes.
     filters = [("kind", kind.plural)] + [("theme", v.THEMES.label(t)) for t in r.themes]
     filters += [("route", v.ROUTES.label(x)) for x in r.ambition_routes]
     spans = "".join(f'<span data-pagefind-filter="{name}">{inline_html(value)}</span>' for name, value in filters)
     out.append(f'<div class="tie-search-filters" hidden>{spans}</div>\n')
+    out.append(START.format(nonce=nonce) + "\n\n" + r.body.strip("\n") + "\n")
     return "\n".join(out) + "\n"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nh3
 
+from .bodycheck import stays_on_site
 from .resource_page import END, START
 
 # What Markdown and Material's extensions produce from contributed content, and nothing more.
@@ -31,7 +32,7 @@ DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed",
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     if name == "id" and value.startswith("_"):
         return None  # Material's own elements have ids starting "__"; a contributed one must not shadow them
-    if tag == "img" and name == "src" and ("//" in value or ":" in value.split("/")[0]):
+    if tag == "img" and name == "src" and not stays_on_site(value):
         return None  # images come from the site itself: no request to another host
     return value
 
@@ -51,36 +52,34 @@ def clean(fragment: str) -> str:
     )
 
 
-def sanitise_page(html: str, nonce: str) -> tuple[str, bool]:
-    """Clean the contributed part of a rendered page. Returns (page, whether it had one).
+class SanitiseError(Exception):
+    """A resource page lacks its markers, so its contributed part cannot be found to be cleaned."""
 
-    The part runs from the start marker to the end marker; if the contribution broke the end
-    marker (an unclosed comment, say), it runs to the end of the article, so that nothing
-    contributed escapes cleaning.
+
+def sanitise_page(html: str, nonce: str) -> str:
+    """The page with its contributed part, from the start marker to the end marker, cleaned.
+
+    The start marker is written before the body; the end marker comes from the page template, after
+    everything Markdown made, so nothing contributed lies outside the part (see resource_page.py).
     """
     start_marker, end_marker = START.format(nonce=nonce), END.format(nonce=nonce)
     start = html.find(start_marker)
-    if start < 0:
-        return html, False
-    body_start = start + len(start_marker)
-    end = html.find(end_marker, body_start)
-    tail = end + len(end_marker) if end >= 0 else None
+    end = html.find(end_marker, start + len(start_marker)) if start >= 0 else -1
     if end < 0:
-        end = html.find("</article>", body_start)
-        end = end if end >= 0 else len(html)
-        tail = end
-    return html[:start] + '<div class="tie-contributed">' + clean(html[body_start:end]) + "</div>" + html[tail:], True
+        raise SanitiseError("the contributed part's markers are missing after rendering")
+    body = clean(html[start + len(start_marker) : end])
+    # The permalink mark of each heading is not words of the page: keep it out of the search index.
+    body = body.replace('<a class="headerlink" ', '<a class="headerlink" data-pagefind-ignore ')
+    return html[:start] + '<div class="tie-contributed">' + body + "</div>" + html[end + len(end_marker) :]
 
 
 def sanitise_site(site: Path, pages: list[str], nonce: str) -> int:
     """Sanitise the built page of each contributed resource (`pages` are site-relative HTML paths)."""
-    done = 0
     for rel in pages:
         path = site / rel
-        html = path.read_text(encoding="utf-8")
-        cleaned, found = sanitise_page(html, nonce)
-        if not found:
-            raise RuntimeError(f"{rel}: the contributed part's markers are missing after rendering")
+        try:
+            cleaned = sanitise_page(path.read_text(encoding="utf-8"), nonce)
+        except SanitiseError as err:
+            raise SanitiseError(f"{rel}: {err}") from None
         path.write_text(cleaned, encoding="utf-8")
-        done += 1
-    return done
+    return len(pages)

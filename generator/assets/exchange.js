@@ -101,7 +101,8 @@
   function start() {
     var nav = document.querySelector(".tie-filters[data-library]");
     if (nav) enhanceLibrary(nav);
-    var search = document.getElementById("tie-search");
+    // data- attributes never survive in contributed content, so a contributed id cannot start these.
+    var search = document.querySelector("#tie-search[data-bundle]");
     if (search) enhanceSearch(search);
   }
 

@@ -1,0 +1,232 @@
+"""`tie build`: MkDocs strict, banners, related resources, the sanitised contributed part, search filters, CSP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from functions.settings import ROOT
+from generator import sanitise
+from generator.build import BuildError, build
+from generator.library import load
+from generator.mdtext import front_matter
+from tests.conftest import COUNCILS, EXAMPLES
+
+TODAY = dt.date(2026, 11, 27)  # fixed, so which pages are due for review does not depend on the day the tests run
+ODD = """---
+title: "Budgets & <5% reserves \\"explained\\""
+summary: "Less than < more & 'quoted'"
+themes: [financial-planning]
+published: 2026-02-01
+review_by: 2027-02-01
+contact:
+  name: "Ann O'Neil & team"
+  email: ann@example.gov.uk
+licence: OGL-UK-3.0
+---
+A claim[^src] with a footnote.
+
+## A heading {#odd .wide}
+
+[^src]: Its source, with [a link](https://www.gov.uk/).
+"""
+
+
+def html_of(site: Path, address: str) -> str:
+    return (site / address.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def contributed_part(page: str) -> str:
+    """The inside of the sanitised part: from its opening div to the matching close (the sanitiser balances tags)."""
+    start = page.index('<div class="tie-contributed">') + len('<div class="tie-contributed">')
+    depth = 1
+    for tag in re.finditer(r"<(/?)div\b", page[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return page[start : start + tag.start()]
+    raise AssertionError("the contributed part is not closed")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The example content plus one resource with awkward characters and footnotes, built for a fixed day."""
+    tmp = tmp_path_factory.mktemp("build")
+    content = tmp / "content"
+    shutil.copytree(EXAMPLES / "content", content)
+    (content / "guidance" / "odd-characters.md").write_text(ODD, encoding="utf-8")
+    lib = load(content, EXAMPLES / "questionnaire", COUNCILS)
+    assert lib.problems == []
+    build(lib, ROOT, tmp / "build" / "docs", tmp / "site", content, today=TODAY)
+    return tmp / "site"
+
+
+def test_an_example_case_study_carries_the_example_banner(site):
+    page = html_of(site, "/case-studies/front-door/")
+    assert '<div class="tie-banner tie-banner--example" role="note"><p><strong>Example case study.</strong>' in page
+
+
+def test_a_resource_past_its_review_date_carries_the_review_banner(site):
+    page = html_of(site, "/case-studies/front-door/")  # review_by 2026-06-01
+    assert "<strong>Due for review.</strong> This page was due to be reviewed by 1 June 2026." in page
+    assert 'check with <a href="mailto:customers@example.gov.uk">Customer services</a>' in page
+
+
+def test_a_current_resource_carries_neither_banner(site):
+    page = html_of(site, "/guidance/budget-consultation/")
+    assert "tie-banner" not in page
+
+
+def test_related_resources_appear_and_their_links_lead_to_pages(site):
+    page = html_of(site, "/guidance/budget-consultation/")
+    related = page.split('<section class="tie-related"', 1)[1].split("</section>", 1)[0]
+    assert "data-pagefind-ignore" in related.split(">", 1)[0]
+    links = re.findall(r'<a href="([^"#]+)"', related)
+    assert "../../tools/reserves-checklist/" in links
+    for link in links:
+        assert (site / "guidance" / "budget-consultation" / link / "index.html").resolve().is_file(), link
+
+
+def test_search_filters_are_on_the_page_outside_the_contributed_part(site):
+    page = html_of(site, "/guidance/budget-consultation/")
+    assert (
+        '<div class="tie-search-filters" hidden><span data-pagefind-filter="kind">Guidance</span>'
+        '<span data-pagefind-filter="theme">Financial planning and viability</span>'
+    ) in page
+    assert "data-pagefind-filter" not in contributed_part(page)
+
+
+def test_resource_pages_are_marked_for_the_search_index_and_indexed(site):
+    assert "<div data-pagefind-body>" in html_of(site, "/guidance/budget-consultation/")
+    assert "data-pagefind-body" not in html_of(site, "/library/")
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def test_titles_and_summaries_are_escaped_wherever_material_prints_them(site):
+    page = html_of(site, "/guidance/odd-characters/")
+    title = "Budgets &amp; &lt;5% reserves &quot;explained&quot;"
+    assert f"<title>{title} - Transformation and Innovation Exchange</title>" in page
+    assert '<meta name="description" content="Less than &lt; more &amp; &#x27;quoted&#x27;">' in page
+    header = page.split('data-md-component="header-topic"', 1)[1].split("</span>", 1)[0]
+    assert title in header
+    assert '<h1>Budgets &amp; &lt;5% reserves "explained"</h1>' in page
+    assert "Ann O&#x27;Neil &amp; team" in page or "Ann O'Neil &amp; team" in page
+
+
+def test_footnotes_stay_inside_the_contributed_part(site):
+    part = contributed_part(html_of(site, "/guidance/odd-characters/"))
+    assert '<div class="footnote">' in part
+    assert '<a href="https://www.gov.uk/" rel="noopener noreferrer">a link</a>' in part
+
+
+def test_permalink_marks_are_kept_out_of_the_search_index(site):
+    part = contributed_part(html_of(site, "/guidance/odd-characters/"))
+    assert '<a class="headerlink" data-pagefind-ignore href="#odd"' in part
+
+
+def test_the_table_of_contents_links_to_contributed_headings(site):
+    page = html_of(site, "/guidance/odd-characters/")
+    toc = page.split('aria-label="Table of contents"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="#odd" class="md-nav__link">' in toc
+    assert "A heading" in toc
+
+
+def test_every_page_has_its_inline_scripts_hashed_for_the_content_security_policy(site):
+    from generator import csp
+
+    hashes = csp.read(site)
+    for page in site.rglob("*.html"):
+        assert csp.script_hashes(page.read_text(encoding="utf-8")) <= hashes, page
+    assert "script-src 'self' 'wasm-unsafe-eval'" in (site / "_headers").read_text()
+
+
+def test_no_page_asks_another_host_for_fonts_scripts_or_styles(site):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", text):
+            url = re.search(r'\b(?:src|href)="([^"]*)"', tag)
+            if url and "rel=\"alternate\"" not in tag and 'rel="canonical"' not in tag:
+                assert not re.match(r"(https?:)?//", url.group(1)), f"{page}: {tag}"
+
+
+def test_mkdocs_strict_fails_the_build_on_a_broken_page(tmp_path):
+    lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
+    broken = [("/broken/", front_matter({"title": "Broken"}) + "# Broken\n\nSee [nowhere](no-such-page.md).\n")]
+    with pytest.raises(BuildError, match=r"mkdocs \(strict\): .*no-such-page\.md"):
+        build(lib, ROOT, tmp_path / "docs", tmp_path / "site", EXAMPLES / "content", today=TODAY, extra_pages=broken)
+
+
+def test_a_library_with_problems_is_not_built(tmp_path):
+    lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
+    lib.problems = ["content/guidance/x.md:1: title: expected text, got nothing"]
+    with pytest.raises(BuildError, match="1 problem"):
+        build(lib, ROOT, tmp_path / "docs", tmp_path / "site", EXAMPLES / "content", today=TODAY)
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_sanitiser_cleans_only_between_the_markers():
+    start, end = sanitise.START.format(nonce="n1"), sanitise.END.format(nonce="n1")
+    page = f'<p onclick="ours()">kept</p>{start}<p onclick="x()">text</p><script>x()</script>{end}<p onclick="ours()">kept</p>'
+    assert sanitise.sanitise_page(page, "n1") == (
+        '<p onclick="ours()">kept</p><div class="tie-contributed"><p>text</p></div><p onclick="ours()">kept</p>'
+    )
+
+
+def test_the_sanitiser_refuses_a_page_whose_markers_are_missing():
+    start = sanitise.START.format(nonce="n1")
+    with pytest.raises(sanitise.SanitiseError):
+        sanitise.sanitise_page(f"{start}<p>no end</p>", "n1")
+    with pytest.raises(sanitise.SanitiseError):
+        sanitise.sanitise_page(f"{sanitise.END.format(nonce='n1')}<p>no start</p>", "n1")
+    with pytest.raises(sanitise.SanitiseError):  # markers of another build do not count
+        sanitise.sanitise_page(f"{start}<p>x</p>{sanitise.END.format(nonce='n2')}", "n1")
+
+
+@pytest.mark.parametrize(
+    "markup, cleaned",
+    [
+        ('<img src="chart.png" alt="Chart">', '<img src="chart.png" alt="Chart">'),
+        ('<img src="https://evil.example/x.png" alt="x">', '<img alt="x">'),
+        ('<img src="/\\evil.example/x.png" alt="x">', '<img alt="x">'),
+        ('<img src="/&#9;/evil.example/x.png" alt="x">', '<img alt="x">'),
+        ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
+        ('<a href="https://example.org/" target="_blank">x</a>', '<a href="https://example.org/" rel="noopener noreferrer">x</a>'),
+        ('<h2 id="__drawer">x</h2>', "<h2>x</h2>"),
+        (
+            '<table><tr><td style="text-align: right; background: url(x)">1</td></tr></table>',
+            '<table><tbody><tr><td style="text-align:right">1</td></tr></tbody></table>',
+        ),
+        ("<p>a</p><!-- never closed <img src=x onerror=x()>", "<p>a</p>"),
+        ("<textarea><img src=x onerror=x()></textarea>", "&lt;img src=x onerror=x()&gt;"),
+        ("<svg><script>x()</script></svg><style>*{}</style>ok", "ok"),
+        ("<!--<img src=x onerror=x()>-->ok", "ok"),
+    ],
+)
+def test_the_sanitiser_keeps_markdowns_markup_and_nothing_else(markup, cleaned):
+    assert sanitise.clean(markup) == cleaned
+
+
+def test_front_matter_escapes_the_values_material_prints():
+    text = front_matter({"title": "A <b> & \"c\"", "description": "d'e", "tie_page": "x<y"})
+    assert 'title: A &lt;b&gt; &amp; &quot;c&quot;' in text
+    assert "description: d&#x27;e" in text
+    assert "tie_page: x<y" in text
+
+
+@pytest.mark.browser
+def test_pages_served_by_the_app_raise_no_content_security_policy_errors(live_server, page):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for address in ("/", "/library/", "/case-studies/front-door/", "/search/", "/self-assessment/", "/no-such-page/"):
+        page.goto(live_server.url + address)
+        page.wait_for_load_state("networkidle")
+    page.goto(live_server.url + "/search/")
+    page.get_by_label("Search the library").fill("reserves")
+    page.locator(".pagefind-ui__result").first.wait_for()
+    csp = [e for e in errors if "Content Security Policy" in e or "Refused to" in e]
+    assert csp == [], csp
