@@ -20,10 +20,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## create the environment from the lock file
 
+# The optional editor interface (Decap CMS), from the npm package pinned in package-lock.json.
+# Installed only when the editor is switched on (TIE_EDITOR=1), or asked for with `make editor`.
+EDITOR_STAMP := node_modules/.installed
+$(EDITOR_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(EDITOR_STAMP)
+
+editor: $(EDITOR_STAMP) ## install the optional editor interface (Decap CMS); build it with TIE_EDITOR=1
+
 check: $(STAMP) ## check content and questionnaire (tie check)
 	$(BIN)/tie check
 
-build: $(STAMP) ## check, then build the site into site/ (tie build)
+build: $(STAMP) $(if $(filter 1,$(TIE_EDITOR)),$(EDITOR_STAMP)) ## check, then build the site into site/ (tie build)
 	$(BIN)/tie build
 
 run: build ## set up, build and serve site and app on http://127.0.0.1:$(PORT)
@@ -42,4 +51,4 @@ lock: ## re-pin requirements.lock from requirements.in
 clean: ## remove what builds and runs leave behind (keeps data/)
 	rm -rf build site .pytest_cache
 
-.PHONY: help setup check build run test lint lock clean
+.PHONY: help setup editor check build run test lint lock clean

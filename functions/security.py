@@ -10,6 +10,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, PlainTextResponse
 
 from generator import csp
+from generator.decap import ADMIN_POLICY
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_COOKIE = "__Host-tie_csrf"
@@ -87,7 +88,7 @@ class SecurityMiddleware:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 h = MutableHeaders(scope=message)
-                h["Content-Security-Policy"] = self.policy
+                h["Content-Security-Policy"] = _editor_policy(scope) or self.policy
                 h["X-Content-Type-Options"] = "nosniff"
                 h["Referrer-Policy"] = "no-referrer"
                 h["X-Frame-Options"] = "DENY"
@@ -134,6 +135,15 @@ class SecurityMiddleware:
             await response(scope, receive, send_wrapped)
         else:
             await response(scope, receive, send)
+
+
+def _editor_policy(scope) -> str | None:
+    """The optional editor (Decap CMS) needs a looser policy: on its own pages only, and only when it is switched on."""
+    app = scope.get("app")
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    if settings is not None and settings.editor and scope["path"].startswith("/admin/"):
+        return ADMIN_POLICY
+    return None
 
 
 class BodyTooLarge(Exception):

@@ -35,6 +35,9 @@ class Settings:
     questionnaire_dir: Path = ROOT / "questionnaire"
     echo_mail: bool = True  # print sign-in links on the console when mail goes to the outbox
     editor: bool = False  # build the optional editor interface (Decap CMS) into the site
+    editor_repo: str = ""  # the GitHub repository the editor proposes changes to, as owner/name
+    editor_branch: str = "main"
+    editor_auth_url: str | None = None  # the OAuth service that signs editors in to GitHub (Decap's base_url)
 
     @property
     def outbox_dir(self) -> Path:
@@ -112,7 +115,12 @@ def from_env(environ: dict[str, str] | None = None, root: Path = ROOT) -> Settin
         questionnaire_dir=Path(env.get("TIE_QUESTIONNAIRE_DIR") or root / "questionnaire"),
         echo_mail=(env.get("TIE_ECHO_MAIL", "1") != "0"),
         editor=(env.get("TIE_EDITOR", "0") == "1"),
+        editor_repo=env.get("TIE_EDITOR_REPO", ""),
+        editor_branch=env.get("TIE_EDITOR_BRANCH") or "main",
+        editor_auth_url=env.get("TIE_EDITOR_AUTH_URL") or None,
     )
+    if settings.editor and settings.editor_repo.count("/") != 1:
+        raise SettingsError(f"TIE_EDITOR_REPO: expected the GitHub repository as owner/name when TIE_EDITOR=1, got {settings.editor_repo!r}")
     if not settings.secure_origin:
         raise SettingsError(f"TIE_SITE_URL: expected an https:// address (plain http only on localhost), got {site_url}")
     return settings

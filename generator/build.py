@@ -10,7 +10,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import addresses, csp, feed, library_index, listings, redirects, related, resource_page, sanitise, search, site_pages
+from . import (
+    addresses,
+    csp,
+    decap,
+    feed,
+    library_index,
+    listings,
+    redirects,
+    related,
+    resource_page,
+    sanitise,
+    search,
+    site_pages,
+)
 from .docspaths import docs_path
 from .facets import FACETS
 from .library import Library
@@ -127,10 +140,15 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # the feed and canonical links need 
 
 
 def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, today: dt.date | None = None,
-          extra_pages: list[tuple[str, str]] = (), site_url: str | None = None) -> BuildResult:
+          extra_pages: list[tuple[str, str]] = (), site_url: str | None = None, editor: decap.Backend | None = None) -> BuildResult:
     """Build the site from a loaded library. Refuses when the library has problems."""
     if lib.problems:
         raise BuildError(f"{len(lib.problems)} problem(s) in the content; run `tie check` to see them")
+    if editor is not None:
+        try:
+            decap.ready(root, editor)  # say so now, not after the whole build
+        except decap.EditorError as err:
+            raise BuildError(str(err)) from None
     result = BuildResult(resources=len(lib.published))
     timer = _Timer(result)
     nonce = secrets.token_hex(16)
@@ -159,6 +177,12 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
             hashes |= csp.script_hashes(page.read_text(encoding="utf-8"))
         csp.write(site, hashes)
         library_index.write(site, lib.published, lib.register)
+    if editor is not None:  # optional, off by default (TIE_EDITOR=1)
+        with timer.step("editor"):
+            try:
+                decap.write(site, root, lib, editor)
+            except decap.EditorError as err:
+                raise BuildError(str(err)) from None
     result.pages = sum(1 for _ in site.rglob("index.html"))
     return result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import decap
 from ..build import BuildError, build
 from ..library import load
 from ..search import SearchIndexError
@@ -30,7 +31,9 @@ def run(args, settings) -> int:
         return 2
     site = args.site or settings.site_dir
     try:
-        result = build(lib, settings.root, settings.build_dir / "docs", site, content, site_url=args.site_url or settings.site_url)
+        site_url = args.site_url or settings.site_url
+        editor = decap.Backend(settings.editor_repo, settings.editor_branch, settings.editor_auth_url, site_url) if settings.editor else None
+        result = build(lib, settings.root, settings.build_dir / "docs", site, content, site_url=site_url, editor=editor)
     except (BuildError, SearchIndexError) as err:
         print(f"tie build: {err}", file=sys.stderr)
         return 1
