@@ -1,0 +1,224 @@
+"""The self-assessment end to end in real Chromium: three members answer, the super-user agrees and publishes the
+council's response, everyone sees the results they may see, and the pages pass axe-core."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from functions import audit, rounds
+from functions.security import SESSION_COOKIE
+from tests.conftest import PeopleFactory, axe_violations
+
+pytestmark = pytest.mark.browser
+
+STAGES = ["not-yet", "understands", "plans", "does", "reviews"]
+# Aberdeen City is a unitary council, so all seven statements of the example edition apply to it.
+# Each member's answers: statement -> (current, ambition). PLC-02 and GOV-01 split the room; PLC-01,
+# FIN-02 and CAP-01 find everyone agreeing.
+MEMBERS = {
+    "ada": (
+        "officer",
+        {
+            "PLC-01": ("plans", "does"),
+            "PLC-02": ("not-yet", "plans"),
+            "LDP-01": ("plans", "does"),
+            "FIN-01": ("understands", "plans"),
+            "FIN-02": ("does", "does"),
+            "GOV-01": ("not-yet", "does"),
+            "CAP-01": ("does", "reviews"),
+        },
+    ),
+    "bob": (
+        "councillor",
+        {
+            "PLC-01": ("plans", "does"),
+            "PLC-02": ("reviews", "reviews"),
+            "LDP-01": ("does", "does"),
+            "FIN-01": ("understands", "does"),
+            "FIN-02": ("does", "does"),
+            "GOV-01": ("does", "reviews"),
+            "CAP-01": ("does", "reviews"),
+        },
+    ),
+    "cat": (
+        "not-said",
+        {
+            "PLC-01": ("plans", "does"),
+            "PLC-02": ("does", "does"),
+            "LDP-01": ("plans", "plans"),
+            "FIN-01": ("dont-know", "does"),
+            "FIN-02": ("does", "reviews"),
+            "GOV-01": ("does", "does"),
+            "CAP-01": ("does", "reviews"),
+        },
+    ),
+}
+# What the meeting agrees: statement -> (current, ambition, rationale)
+CONSENSUS = {
+    "PLC-01": ("plans", "does", "Everyone agreed"),
+    "PLC-02": ("understands", "does", "Resident insight is patchy"),
+    "LDP-01": ("plans", "does", ""),
+    "FIN-01": ("understands", "does", "No agreed medium-term plan"),
+    "FIN-02": ("does", "does", ""),
+    "GOV-01": ("plans", "reviews", "Scrutiny is being rebuilt"),
+    "CAP-01": ("does", "reviews", ""),
+}
+THEME_STEPS = ["place-and-priorities", "leadership-of-place", "financial-planning", "governance", "capacity-to-deliver"]
+
+
+def radio(sid: str, part: str, choice: str) -> str:
+    """The id of a stage's radio in the answer form (the first choice's id is the group's)."""
+    return f"#{sid}-{part}" if choice == "not-yet" else f"#{sid}-{part}-{choice}"
+
+
+def signed_in(browser, server, person, second_factor=False, javascript=True):
+    context = browser.new_context(java_script_enabled=javascript)
+    token = PeopleFactory(server.app).session(person, second_factor)
+    context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": token, "domain": "127.0.0.1", "path": "/", "secure": True, "httpOnly": True}]
+    )
+    return context, context.new_page()
+
+
+def answer(page, base: str, name: str, role: str, answers: dict):
+    page.goto(f"{base}/answer/about")
+    page.check("#respondent_role" if role == "officer" else f"#respondent_role-{role}")
+    page.check("#routes-commercialisation")
+    page.get_by_role("button", name="Save and continue").click()
+    for step in THEME_STEPS:
+        page.wait_for_url(f"**/answer/{step}")
+        for sid, (current, ambition) in answers.items():
+            if page.locator(f"#{sid}-comment").count():
+                page.check(radio(sid, "current", current))
+                page.check(radio(sid, "ambition", ambition))
+                page.fill(f"#{sid}-comment", f"{name}'s note on {sid}")
+        page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/answer/review")
+    page.get_by_role("button", name="Submit your answers").click()
+    page.wait_for_url("**/answer?submitted=1")
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.body().decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def council(live_server):
+    factory = PeopleFactory(live_server.app)
+    su = factory.add("sue@aberdeencity.gov.uk", council="ABE", role="super-user")
+    members = {name: factory.add(f"{name}@aberdeencity.gov.uk", council="ABE") for name in MEMBERS}
+    with live_server.app.state.store.transaction() as tx:
+        for name, person in members.items():
+            tx.execute("UPDATE people SET name = ? WHERE id = ?", (name.capitalize() + " Example", person.id))
+        r = rounds.open_round(tx, "ABE", "2026", su.id, live_server.app.state.clock.now())
+    return {"su": su, "members": members, "round": r, "base": f"{live_server.url}/app/councils/ABE/rounds/{r.id}"}
+
+
+def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_sees_what_they_may(browser, live_server, council):
+    base = council["base"]
+    # 1. three members answer on their own, through the form
+    for name, (role, answers) in MEMBERS.items():
+        context, page = signed_in(browser, live_server, council["members"][name])
+        answer(page, base, name, role, answers)
+        context.close()
+
+    # 2. the super-user sees the spread, the most disagreement first
+    context, page = signed_in(browser, live_server, council["su"], second_factor=True)
+    page.goto(base + "/consensus")
+    assert page.get_by_role("heading", name="Agree the council's response", level=1).is_visible()
+    order = page.locator("section.tie-consensus__statement").evaluate_all("sections => sections.map(s => s.id.slice(2))")
+    # now: PLC-02 spans 4 stages, GOV-01 3, LDP-01 1; then, with everyone agreeing on now, FIN-01 and FIN-02
+    # disagree on the ambition (FIN-01 also has a "don't know"); PLC-01 and CAP-01 agree on both
+    assert order == ["PLC-02", "GOV-01", "LDP-01", "FIN-01", "FIN-02", "PLC-01", "CAP-01"]
+    assert page.get_by_text("3 of 4 members of the council have submitted their answers").is_visible()
+    spread = page.get_by_role("table", name="How people answered PLC-02 (number of people)")
+    header = spread.locator("thead th").all_inner_texts()
+    assert header[:3] == ["Stage", "Now: everyone", "Ambition: everyone"]
+    assert "Now: officers (1)" in header and "Now: councillors (1)" in header and "Now: did not say (1)" in header
+    reviews_row = spread.get_by_role("row", name=re.compile("^Reviews"))
+    assert reviews_row.locator("td").all_inner_texts()[:2] == ["1", "1"]
+    assert "Ada Example" not in page.content() and "'s note on" not in page.content()
+    assert axe_violations(page) == []
+
+    # names and comments, on their own page, with one audit record per person shown
+    page.get_by_role("link", name="Who answered what on GOV-01").click()
+    page.wait_for_url("**/consensus/answers?statement=GOV-01")
+    table = page.get_by_role("table", name="Individual answers to GOV-01")
+    expect(table).to_be_visible()
+    assert sorted(table.locator("tbody th").all_inner_texts()) == ["Ada Example", "Bob Example", "Cat Example"]
+    assert axe_violations(page) == []
+    with live_server.app.state.store.transaction(write=False) as tx:
+        viewed = [e for e in audit.entries(tx, "ABE") if e["action"] == "answers.viewed"]
+    assert sorted(e["subject"] for e in viewed) == sorted(p.pseudonym for p in council["members"].values())
+    context.close()
+
+    # 3. the consensus is recorded without JavaScript, statement by statement, then published
+    context, page = signed_in(browser, live_server, council["su"], second_factor=True, javascript=False)
+    page.goto(base + "/consensus")
+    for sid, (current, ambition, rationale) in CONSENSUS.items():
+        section = page.locator(f"#s-{sid}")
+        section.locator(f"#c-{sid}-current" if current == "not-yet" else f"#c-{sid}-current-{current}").check()
+        section.locator(f"#c-{sid}-ambition" if ambition == "not-yet" else f"#c-{sid}-ambition-{ambition}").check()
+        section.locator(f"#c-{sid}-rationale").fill(rationale)
+        section.get_by_role("button", name=f"Save the consensus for {sid}").click()
+        expect(page.get_by_role("status").filter(has_text=f"Consensus for {sid} saved.")).to_be_visible()
+    page.check("#routes-community-focus-and-prevention")
+    page.get_by_role("button", name="Save the favoured routes").click()
+    expect(page.get_by_role("status").filter(has_text="The council's favoured routes were saved.")).to_be_visible()
+    page.get_by_role("link", name="Review and publish the official response").click()
+    page.get_by_label("Similar councils").check()
+    page.get_by_role("button", name="Publish the official response").click()
+    expect(page.get_by_role("heading", name="The council's official results", level=1)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="The official response is published.")).to_be_visible()
+    context.close()
+
+    # 4. each member sees only their own answers; the official results match the consensus
+    for name, (_, answers) in MEMBERS.items():
+        context, page = signed_in(browser, live_server, council["members"][name])
+        page.goto(base + "/my-results")
+        assert page.get_by_role("heading", name="Your own results", level=1).is_visible()
+        assert page.get_by_text(f"{name}'s note on GOV-01").first.is_visible()
+        mine = csv_rows(page.request.get(base + "/downloads/my-answers.csv"))
+        assert {r["statement_id"]: (r["current_stage"], r["ambition_stage"]) for r in mine} == answers
+        assert page.request.get(base + "/consensus").status == 403
+        assert page.request.get(base + "/consensus/answers").status == 403
+        # nobody else's name appears on a member's pages
+        others = [f"{n.capitalize()} Example" for n in MEMBERS if n != name]
+        assert not any(other in page.content() for other in others)
+        assert axe_violations(page) == []
+
+        page.goto(base + "/results")
+        theme_table = page.get_by_role("table", name="Now and ambition by theme (average stage, 0 to 4)")
+        assert theme_table.get_by_role("row", name=re.compile("^Financial planning")).locator("td").all_inner_texts()[:2] == [
+            "Plans (2.0)",
+            "Does (3.0)",
+        ]
+        chart = page.locator("svg.tie-chart")
+        assert chart.get_attribute("role") == "img"
+        assert "Financial planning and viability: now Plans (2.0), ambition Does (3.0)." in chart.locator("desc").text_content()
+        # areas for improvement: gaps of 2 (the two at "understands" before GOV-01 at "plans"), then gaps of 1
+        plan_ids = page.locator("ol.tie-plan > li").evaluate_all("items => items.map(i => i.id.slice(5))")
+        assert plan_ids == ["PLC-02", "FIN-01", "GOV-01", "PLC-01", "LDP-01", "CAP-01"]
+        assert page.locator("#plan-FIN-01").get_by_role("link", name="Running a budget consultation").is_visible()
+        assert page.locator("#plan-GOV-01").get_by_role("link", name="Corporate peer challenge").is_visible()
+        official = csv_rows(page.request.get(base + "/downloads/official-answers.csv"))
+        assert {r["statement_id"]: (r["current_stage"], r["ambition_stage"], r["note"]) for r in official} == CONSENSUS
+        plan = page.request.get(base + "/downloads/official-action-plan.json").json()
+        assert [p["statement_id"] for p in plan["action_plan"]] == plan_ids
+        assert axe_violations(page) == []
+        if name == "ada":
+            # printed, it is a committee paper: no site furniture or downloads, the chart and tables kept
+            page.emulate_media(media="print")
+            expect(page.locator(".md-header")).to_be_hidden()
+            expect(page.locator(".tie-downloads")).to_be_hidden()
+            expect(page.locator("svg.tie-chart")).to_be_visible()
+            expect(theme_table).to_be_visible()
+            assert "(/guidance/budget-consultation/)" in page.locator(
+                "#plan-FIN-01 a[href='/guidance/budget-consultation/']"
+            ).evaluate("a => getComputedStyle(a, '::after').content")
+        context.close()
