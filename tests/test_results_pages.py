@@ -155,3 +155,27 @@ def test_a_council_that_did_it_before_sees_its_progress(app, client, people, mem
     progress = text[text.index('id="progress"') : text.index('id="statements"')]
     assert "Progress since 2025 official response" in progress
     assert "Moved up: FIN-01." in progress and "Moved down: CAP-01." in progress
+
+
+def test_own_results_say_when_there_is_nothing_to_show(app, client, people, member):
+    with app.state.store.transaction() as tx:
+        r = rounds.open_round(tx, "ABE", "2026", None, T0)
+    people.sign_in(client, member)
+    page = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results")
+    assert page.status_code == 200
+    assert "You have not answered yet" in page.text
+    with app.state.store.transaction() as tx:
+        rounds.set_status(tx, "ABE", r.id, rounds.CLOSED, T0)
+    assert "There are no answers of yours for this round" in client.get(f"/app/councils/ABE/rounds/{r.id}/my-results").text
+
+
+def test_own_results_show_progress_since_the_persons_answers_last_year(app, client, people, member):
+    with app.state.store.transaction() as tx:
+        for at, stage in ((T0 - YEAR, "understands"), (T0, "does")):
+            r = rounds.open_round(tx, "ABE", "2026", None, at)
+            answers = {sid: Answer(sid, stage, "reviews", "") for sid in OFFICIAL}
+            responses.save(tx, r.id, member.id, based_on=0, respondent_role=None, routes=(), answers=answers, submit=True, at=at)
+    people.sign_in(client, member)
+    text = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results").text
+    assert "Progress since your 2025 answers" in text
+    assert "7 statements moved up a stage or more; 0 moved down." in text
