@@ -222,3 +222,41 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
                 "#plan-FIN-01 a[href='/guidance/budget-consultation/']"
             ).evaluate("a => getComputedStyle(a, '::after').content")
         context.close()
+
+
+def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, council):
+    from functions import consensus
+
+    base = council["base"]
+    context, page = signed_in(browser, live_server, council["su"], second_factor=True)
+    page.goto(base + "/consensus")
+    # a bad combination: the error summary links to the field, which says what is wrong
+    section = page.locator("#s-GOV-01")
+    section.locator("#c-GOV-01-current-does").check()
+    section.locator("#c-GOV-01-ambition-plans").check()
+    section.get_by_role("button", name="Save the consensus for GOV-01").click()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_visible()
+    summary.get_by_role("link", name=re.compile("ambition: expected a stage at or above")).click()
+    expect(page.locator("#c-GOV-01-ambition")).to_be_focused()
+    assert axe_violations(page) == []
+    # another super-user saves first: the later save is told, and shown both
+    other = PeopleFactory(live_server.app).add("tom@aberdeencity.gov.uk", council="ABE", role="super-user")
+    with live_server.app.state.store.transaction() as tx:
+        consensus.save_draft(
+            tx,
+            council["round"].id,
+            "GOV-01",
+            current="plans",
+            ambition="does",
+            rationale="",
+            based_on=0,
+            person_id=other.id,
+            at=0,
+        )
+    section = page.locator("#s-GOV-01")
+    section.locator("#c-GOV-01-ambition-reviews").check()
+    section.get_by_role("button", name="Save the consensus for GOV-01").click()
+    expect(page.get_by_role("heading", name="Someone else saved this first", level=1)).to_be_visible()
+    assert axe_violations(page) == []
+    context.close()
