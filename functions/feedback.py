@@ -245,9 +245,12 @@ async def unclear(request: Request) -> Response:
     form = await _read(request)
     edition, statement = _statement(request, form.get("statement"))
     message = _message(form, required=False)
-    back = safe_return(form.get("return"), "/self-assessment/")
+    back = safe_return(form.get("return"), "")
     await _save(request, Feedback("unclear", statement=statement.id, edition=edition, message=message))
-    return _thanks(request, f"Thank you: we will look again at how statement {statement.id} is worded.", back, "Back to where you were")
+    said = f"Thank you: we will look again at how statement {statement.id} is worded."
+    if not back:  # opened in a new tab from the answers form, which is still open in the first one
+        return _thanks(request, said + " You can close this tab to go back to your answers.", "/self-assessment/", "Back to the self-assessment")
+    return _thanks(request, said, back, "Back to where you were")
 
 
 async def step(request: Request) -> Response:

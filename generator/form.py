@@ -27,6 +27,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import vocabulary as v
+from .feedback_links import unclear_link
 from .questionnaire import Edition, Statement, Theme
 
 ABOUT = "about"
@@ -208,6 +209,7 @@ def statement_fields(s: Statement, council_type: str | None, answer: Mapping[str
         f'<div class="tie-statement{error}" id="{s.id}"><fieldset class="tie-fieldset" aria-describedby="{s.id}-help">'
         f'<legend class="tie-fieldset__legend tie-statement__text"><span class="tie-statement__id">{s.id}</span> {escape(s.text)}</legend>'
         f'<p class="tie-hint" id="{s.id}-help">{escape(s.help)}</p>'
+        + unclear_link(s.id)
         + _radios(s.id, "current", _choice(answer.get("current")), current)
         + _radios(s.id, "ambition", _choice(answer.get("ambition")), ambition)
         + _comment(s.id, str(answer.get("comment") or ""), comment)

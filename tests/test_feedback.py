@@ -78,7 +78,7 @@ def test_unclear_statement_page_names_the_statement_and_links_back(client):
 
 def test_unclear_records_the_statement_and_its_edition(client, app):
     response = post(client, "unclear-with-text")
-    assert 'href="/self-assessment/"' in response.text  # no return given: back to the self-assessment
+    assert "You can close this tab to go back to your answers." in response.text  # no return: opened in a new tab
     [row] = rows(app)
     assert (row["statement"], row["edition"], row["message"]) == ("FIN-01", "2026", "What counts as balanced?")
 
