@@ -198,3 +198,14 @@ def test_sign_in_and_mail_failures_leave_no_address_or_token_in_the_logs(app, cl
     token = link.split("token=")[1]
     for secret in ("ada@", "bob@", "aberdeencity", token, "testclient"):  # the test client's address is "testclient"
         assert secret not in logged
+
+
+def test_signing_in_and_out_is_audited_by_pseudonym_only(client, smtp_server, app):
+    ask(client, "ada@aberdeencity.gov.uk")
+    press_sign_in(client, link_from(smtp_server))
+    client.post("/app/sign-out", data={CSRF_FIELD: form_token(client)})
+    with app.state.store.transaction() as tx:
+        pseudonym = tx.value("SELECT pseudonym FROM people WHERE email = 'ada@aberdeencity.gov.uk'")
+        entries = tx.all("SELECT * FROM audit_log ORDER BY at, action")
+    assert [(e["action"], e["actor"]) for e in entries] == [("signed-in", pseudonym), ("signed-out", pseudonym)]
+    assert "ada@" not in str(entries) and "testclient" not in str(entries)
