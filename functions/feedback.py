@@ -236,7 +236,7 @@ async def suggestion(request: Request) -> Response:
 async def unclear_form(request: Request) -> Response:
     """GET /app/feedback/unclear?statement=…&return=…: say a statement is unclear, and optionally why."""
     edition, statement = _statement(request, request.query_params.get("statement"))
-    back = safe_return(request.query_params.get("return"), "/self-assessment/")
+    back = safe_return(request.query_params.get("return"), "")
     return web.render(request, "feedback/unclear.html", page_title="This question is unclear", statement=statement, back=back)
 
 

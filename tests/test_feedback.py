@@ -193,3 +193,17 @@ def test_the_nightly_retention_job_removes_old_feedback(app):
     removed = retention.run(app.state.store, now)
     assert removed["Feedback"] == 1
     assert [r["verdict"] for r in rows(app)] == ["yes"]
+
+
+def test_the_answers_forms_unclear_link_opens_a_page_that_says_the_answers_are_still_open(client):
+    import re
+
+    from generator.feedback_links import unclear_link
+
+    link = unclear_link("FIN-01")
+    assert 'target="_blank"' in link and "opens in a new tab" in link
+    href = re.search(r'href="([^"]+)"', link).group(1).replace("&amp;", "&")
+    page = client.get(href)
+    assert page.status_code == 200
+    assert "Our medium-term financial plan is balanced and realistic." in page.text
+    assert "still open in the tab you came from" in page.text
