@@ -16,15 +16,17 @@ from markupsafe import Markup
 
 from generator.vocabulary import STAGES
 
-WIDTH = 720
-LEFT = 88  # room for "Ambition" before the bars
-RIGHT = 150  # room for the value after the longest bar, e.g. "Understands (1.3)"
+WIDTH = 640
+LEFT = 80  # room for "Ambition" before the bars
+RIGHT = 140  # room for the value after the longest bar, e.g. "Understands (1.3)"
+TEXT = 14  # px in the chart's own units; it is drawn about this size in a results page's column
+SMALL = 13
 PLOT = WIDTH - LEFT - RIGHT
 BAND = PLOT / len(STAGES.ids)
-BAR = 16
-ROW_LABEL = 20
+BAR = 18
+ROW_LABEL = 22
 ROW_GAP = 14
-TOP = 54  # legend and stage names
+TOP = 58  # legend and stage names
 NOW_FILL = "#1d4e89"
 AMBITION_INK = "#8a4b00"
 
@@ -69,15 +71,15 @@ def chart(chart_id: str, title: str, rows: list[Row]) -> Markup:
         "</defs>",
         # legend: pattern and words
         f'<rect x="{LEFT}" y="4" width="18" height="12" fill="{NOW_FILL}"/>',
-        f'<text x="{LEFT + 24}" y="14" font-size="13">Now (solid)</text>',
+        f'<text x="{LEFT + 24}" y="14" font-size="{TEXT}">Now (solid)</text>',
         f'<rect x="{LEFT + 140}" y="4" width="18" height="12" fill="url(#{chart_id}-hatch)" stroke="{AMBITION_INK}"/>',
-        f'<text x="{LEFT + 164}" y="14" font-size="13">Ambition (hatched)</text>',
+        f'<text x="{LEFT + 164}" y="14" font-size="{TEXT}">Ambition (hatched)</text>',
     ]
     # stage bands, named at the top, with light dividing lines
     for i, term in enumerate(STAGES.terms):
         x = LEFT + i * BAND
         out.append(
-            f'<text x="{_num(x + BAND / 2)}" y="{TOP - 10}" font-size="12" text-anchor="middle">{escape(term.label)}</text>'
+            f'<text x="{_num(x + BAND / 2)}" y="{TOP - 10}" font-size="{SMALL}" text-anchor="middle">{escape(term.label)}</text>'
         )
         out.append(
             f'<line x1="{_num(x)}" y1="{TOP - 4}" x2="{_num(x)}" y2="{height - 6}" stroke="#767676" stroke-width="1" stroke-dasharray="2 3"/>'
@@ -87,21 +89,21 @@ def chart(chart_id: str, title: str, rows: list[Row]) -> Markup:
     )
     y = TOP
     for row in rows:
-        out.append(f'<text x="0" y="{y + 14}" font-size="13" font-weight="700">{escape(row.label)}</text>')
+        out.append(f'<text x="0" y="{y + 16}" font-size="{TEXT + 1}" font-weight="700">{escape(row.label)}</text>')
         y += ROW_LABEL
         for name, value, fill, stroke in (
             ("Now", row.now, NOW_FILL, "none"),
             ("Ambition", row.ambition, f"url(#{chart_id}-hatch)", AMBITION_INK),
         ):
-            out.append(f'<text x="0" y="{y + 12}" font-size="12">{name}</text>')
+            out.append(f'<text x="0" y="{y + BAR - 5}" font-size="{SMALL}">{name}</text>')
             if value is not None:
                 end = _x(value)
                 out.append(
                     f'<rect x="{LEFT}" y="{y}" width="{_num(end - LEFT)}" height="{BAR}" fill="{fill}" stroke="{stroke}"/>'
                 )
-                out.append(f'<text x="{_num(end + 6)}" y="{y + 12}" font-size="12">{escape(value_text(value))}</text>')
+                out.append(f'<text x="{_num(end + 6)}" y="{y + BAR - 5}" font-size="{SMALL}">{escape(value_text(value))}</text>')
             else:
-                out.append(f'<text x="{LEFT + 4}" y="{y + 12}" font-size="12">{escape(value_text(value))}</text>')
+                out.append(f'<text x="{LEFT + 4}" y="{y + BAR - 5}" font-size="{SMALL}">{escape(value_text(value))}</text>')
             y += BAR + 2
         y += ROW_GAP
     out.append("</svg>")
