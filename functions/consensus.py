@@ -139,11 +139,13 @@ def check_answer(edition: Edition, council_type: str | None, statement_id: str, 
                 "message": f"statement: expected a statement of edition {edition.id} for this council, got {statement_id!r}",
             }
         ]
-    if current not in POSITION:
-        problems.append({"where": "current", "message": f"current: expected {_one_of(STAGES.ids)}; got {_show(current)}"})
-    if ambition not in POSITION:
-        problems.append({"where": "ambition", "message": f"ambition: expected {_one_of(STAGES.ids)}; got {_show(ambition)}"})
-    elif current in POSITION and POSITION[ambition] < POSITION[current]:
+    current_ok = isinstance(current, str) and current in POSITION  # a repeated field arrives as a list
+    ambition_ok = isinstance(ambition, str) and ambition in POSITION
+    if not current_ok:
+        problems.append({"where": "current", "message": f"current: expected {_one_of(STAGES.ids)}; got {show(current)}"})
+    if not ambition_ok:
+        problems.append({"where": "ambition", "message": f"ambition: expected {_one_of(STAGES.ids)}; got {show(ambition)}"})
+    elif current_ok and POSITION[ambition] < POSITION[current]:
         problems.append(
             {
                 "where": "ambition",
@@ -151,7 +153,7 @@ def check_answer(edition: Edition, council_type: str | None, statement_id: str, 
             }
         )
     if not isinstance(rationale, str):
-        problems.append({"where": "rationale", "message": f"rationale: expected text, got {_show(rationale)}"})
+        problems.append({"where": "rationale", "message": f"rationale: expected text, got {show(rationale)}"})
     elif len(rationale) > RATIONALE_MAX:
         problems.append(
             {"where": "rationale", "message": f"rationale: expected at most {RATIONALE_MAX} characters, got {len(rationale)}"}
@@ -160,11 +162,12 @@ def check_answer(edition: Edition, council_type: str | None, statement_id: str, 
 
 
 def check_routes(routes) -> list[dict]:
-    bad = [r for r in routes if r not in ROUTES]
-    return [{"where": "routes", "message": f"routes: expected {_one_of(ROUTES.ids)}; got {_show(r)}"} for r in bad]
+    bad = [r for r in routes if not isinstance(r, str) or r not in ROUTES]
+    return [{"where": "routes", "message": f"routes: expected {_one_of(ROUTES.ids)}; got {show(r)}"} for r in bad]
 
 
-def _show(value) -> str:
+def show(value) -> str:
+    """A value someone sent, briefly, for a message."""
     if value is None or value == "":
         return "nothing"
     text = str(value)
@@ -342,7 +345,7 @@ def publish_problems(edition: Edition, council_type: str | None, found: dict[str
     """Every reason the draft cannot be published yet."""
     problems = []
     if sharing not in SHARING:
-        problems.append({"where": "sharing", "message": f"sharing: expected {_one_of(SHARING.ids)}; got {_show(sharing)}"})
+        problems.append({"where": "sharing", "message": f"sharing: expected {_one_of(SHARING.ids)}; got {show(sharing)}"})
     for s in missing(edition, council_type, found):
         problems.append({"where": s.id, "message": f"{s.id}: expected a consensus stage and ambition, got nothing yet"})
     return problems

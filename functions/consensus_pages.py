@@ -101,7 +101,9 @@ def _save_statement(request: Request, code: str, round_id: str, statement_id: st
         ctx = round_context.load(tx, request, code, round_id)
         problems = consensus.check_answer(ctx.edition, ctx.council_type, statement_id, **values)
         if version is None:
-            problems.append({"where": "version", "message": f"version: expected a whole number, got {form.get('version')!r}"})
+            problems.append(
+                {"where": "version", "message": f"version: expected a whole number, got {consensus.show(form.get('version'))}"}
+            )
         if problems:
             return {"outcome": "problems", "problems": problems, "values": values}
         try:
@@ -157,7 +159,9 @@ def _save_routes(request: Request, code: str, round_id: str, form: dict, person)
     version = _version(form.get("version"))
     problems = consensus.check_routes(chosen)
     if version is None:
-        problems.append({"where": "version", "message": f"version: expected a whole number, got {form.get('version')!r}"})
+        problems.append(
+            {"where": "version", "message": f"version: expected a whole number, got {consensus.show(form.get('version'))}"}
+        )
     with request.app.state.store.transaction() as tx:
         ctx = round_context.load(tx, request, code, round_id)
         if problems:

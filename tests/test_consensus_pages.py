@@ -212,3 +212,26 @@ def test_forms_without_the_form_token_are_refused(client, people, council):
         council["base"] + "/consensus/statements/GOV-01", data={"version": "0", "current": "plans", "ambition": "does"}
     )
     assert r.status_code == 403
+
+
+def test_repeated_or_nonsense_fields_get_a_clear_message_not_an_error_page(app, client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    token = form_token(client)
+    r = client.post(
+        council["base"] + "/consensus/statements/GOV-01",
+        data={"csrf_token": token, "version": "x" * 500, "current": ["plans", "does"], "ambition": "does"},
+    )
+    assert r.status_code == 422
+    assert "current: expected one of not-yet, understands, plans, does, reviews; got" in r.text
+    assert "version: expected a whole number, got &#39;xxxxxxxx" in r.text and "x" * 100 not in r.text
+    routes = client.post(
+        council["base"] + "/consensus/routes", data={"csrf_token": token, "version": "0", "routes": ["mix", "x"]}
+    )
+    assert routes.status_code == 422 and "routes: expected one of process-redesign" in routes.text
+    unknown = client.post(
+        council["base"] + "/consensus/statements/NOPE-99",
+        data={"csrf_token": token, "version": "0", "current": "plans", "ambition": "does"},
+    )
+    assert unknown.status_code == 404
+    with app.state.store.transaction(write=False) as tx:
+        assert consensus.drafts(tx, council["round"].id) == {}
