@@ -52,7 +52,7 @@ def filter_nav(here: str, counts: dict[str, Counter], current: tuple[str, str] |
             )
     all_link = relative(here, "/library/")
     return (
-        f'<nav class="tie-filters" aria-label="Filter the library" data-library="{attr(relative(here, "/library.json"))}">'
+        f'<nav class="tie-filters" aria-label="Filter the library" data-library="{attr(relative(here, "/") + "library.json")}">'
         f'<p><a href="{attr(all_link)}">Show everything</a></p>{"".join(groups)}</nav>\n'
     )
 

@@ -8,7 +8,7 @@ from . import vocabulary as v
 from .content import Resource
 from .facets import BY_ID as FACETS
 from .kinds import BY_ID as KINDS
-from .mdtext import attr, front_matter, inline_html, relative
+from .mdtext import attr, front_matter, inline_html, relative, text
 from .register import Register
 
 # The contributed part of a page runs from START, written here before the body, to END, which the
@@ -66,8 +66,7 @@ def render(r: Resource, related: list[Resource], register: Register | None, nonc
     related_meta = [{"url": relative(r.address, o.address), "title": o.title, "kind": o.kind.label} for o in related]
     meta = {"title": r.title, "description": r.summary, "tie_page": "resource", "tie_nonce": nonce, "tie_related": related_meta}
     out = [front_matter(meta)]
-    # An HTML heading rather than Markdown's: no permalink mark, so search results show the plain title.
-    out.append(f"<h1>{inline_html(r.title)}</h1>\n")
+    out.append(f"# {text(r.title)}\n")
     out.append(f'<p class="tie-lede">{inline_html(r.summary)}</p>\n')
     if r.example:
         out.append(

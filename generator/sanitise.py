@@ -68,9 +68,9 @@ def sanitise_page(html: str, nonce: str) -> str:
     if end < 0:
         raise SanitiseError("the contributed part's markers are missing after rendering")
     body = clean(html[start + len(start_marker) : end])
-    # The permalink mark of each heading is not words of the page: keep it out of the search index.
-    body = body.replace('<a class="headerlink" ', '<a class="headerlink" data-pagefind-ignore ')
-    return html[:start] + '<div class="tie-contributed">' + body + "</div>" + html[end + len(end_marker) :]
+    page = html[:start] + '<div class="tie-contributed">' + body + "</div>" + html[end + len(end_marker) :]
+    # A heading's permalink mark is not words of the page: keep it out of search results' titles.
+    return page.replace('<a class="headerlink" ', '<a class="headerlink" data-pagefind-ignore ')
 
 
 def sanitise_site(site: Path, pages: list[str], nonce: str) -> int:

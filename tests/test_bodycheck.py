@@ -20,7 +20,7 @@ def test_ordinary_markdown_has_no_problems():
     body = (
         "## Steps\n\n1. Decide what is open to change.\n2. See the [checklist](../tools/checklist.md), the\n"
         "   [library](/library/), the [form](../tools/form.pdf) and [GOV.UK](https://www.gov.uk/).\n\n"
-        "!!! note \"Tip\"\n    Press <kbd>Ctrl</kbd>+<kbd>F</kbd>. H<sub>2</sub>O, x<sup>2</sup>,"
+        '!!! note "Tip"\n    Press <kbd>Ctrl</kbd>+<kbd>F</kbd>. H<sub>2</sub>O, x<sup>2</sup>,'
         ' <abbr title="Medium-term financial plan">MTFP</abbr>.<br>\n\n'
         "<details open>\n<summary>More</summary>\nText.\n</details>\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n\nA footnote[^1] and {.lead} and a [mail](mailto:a@example.gov.uk).\n\n"
@@ -100,7 +100,7 @@ def test_html_in_a_code_span_is_still_refused():
         ("[x](javascript&colon;alert(1))", 1),
         ("[x](%6Aavascript:alert(1))", 1),
         ("[x](<javascript:alert(1)>)", 1),
-        ("[x](  javascript:alert(1) \"title\")", 1),
+        ('[x](  javascript:alert(1) "title")', 1),
         ("[x](`javascript:alert(1)`)", 1),
         ("[x](\njavascript:alert(1))", 2),
         ("[[[x]]](javascript:alert(1))", 1),
@@ -121,8 +121,9 @@ def test_links_with_banned_schemes_are_refused_however_disguised(body, line):
 
 @pytest.mark.parametrize("url", ["https://evil.example/x.png", "//evil.example/x.png", "/\\evil.example/x.png", "http://x/y.gif"])
 def test_images_from_other_sites_are_refused(url):
-    assert f"content/guidance/here.md:1: image: expected an image kept beside the resource (pages load nothing from other sites), got {url!r}" in problems(
-        f"![chart]({url})\n"
+    assert (
+        f"content/guidance/here.md:1: image: expected an image kept beside the resource (pages load nothing from other sites), got {url!r}"
+        in problems(f"![chart]({url})\n")
     )
 
 
@@ -141,7 +142,9 @@ def test_an_image_beside_the_resource_is_allowed():
     ],
 )
 def test_broken_internal_links_are_refused(body, line, found):
-    assert problems(body + "\n") == [f"content/guidance/here.md:{line}: link: expected a page that exists in the library, got {found}"]
+    assert problems(body + "\n") == [
+        f"content/guidance/here.md:{line}: link: expected a page that exists in the library, got {found}"
+    ]
 
 
 def test_internal_links_in_code_are_not_followed():
@@ -154,7 +157,14 @@ def test_footnotes_are_not_mistaken_for_links():
 
 @pytest.mark.parametrize(
     "attrs",
-    ['{ onclick="alert(1)" }', "{: .x }", "{ onclick autofocus }", "{ #__drawer }", '{ data-toc-label="<img src=x>" }', "{ hidden }"],
+    [
+        '{ onclick="alert(1)" }',
+        "{: .x }",
+        "{ onclick autofocus }",
+        "{ #__drawer }",
+        '{ data-toc-label="<img src=x>" }',
+        "{ hidden }",
+    ],
 )
 def test_attribute_lists_other_than_class_and_id_are_refused(attrs):
     found = problems(f"## Heading {attrs}\n")
@@ -163,7 +173,9 @@ def test_attribute_lists_other_than_class_and_id_are_refused(attrs):
 
 @pytest.mark.parametrize("line", ['--8<-- "/etc/passwd"', "text ;--8<-- other.md", "{% include 'x.html' %}", "{%- import 'y' %}"])
 def test_includes_are_refused(line):
-    assert f"content/guidance/here.md:1: include: expected no includes in contributed content, got {line!r}" in problems(line + "\n")
+    assert f"content/guidance/here.md:1: include: expected no includes in contributed content, got {line!r}" in problems(
+        line + "\n"
+    )
 
 
 def test_every_problem_is_reported_not_only_the_first():

@@ -113,7 +113,7 @@ def test_titles_and_summaries_are_escaped_wherever_material_prints_them(site):
     assert '<meta name="description" content="Less than &lt; more &amp; &#x27;quoted&#x27;">' in page
     header = page.split('data-md-component="header-topic"', 1)[1].split("</span>", 1)[0]
     assert title in header
-    assert '<h1>Budgets &amp; &lt;5% reserves "explained"</h1>' in page
+    assert 'Budgets &amp; &lt;5% reserves "explained"<a class="headerlink" data-pagefind-ignore' in page  # the h1
     assert "Ann O&#x27;Neil &amp; team" in page or "Ann O'Neil &amp; team" in page
 
 
@@ -135,6 +135,30 @@ def test_the_table_of_contents_links_to_contributed_headings(site):
     assert "A heading" in toc
 
 
+@pytest.mark.parametrize(
+    "heading, anchor",
+    [
+        ("## Costs {: id='x\" onmouseover=\"alert(1)' }", "costs"),
+        ("## Costs { #__drawer }", "costs"),
+        ("## Costs { #costs-2024 }", "costs-2024"),
+        ('## Costs { data-toc-label="<img src=x onerror=alert(1)>" }', "costs"),
+    ],
+)
+def test_headings_reach_the_table_of_contents_with_plain_ids_and_their_own_text(heading, anchor):
+    import markdown
+
+    md = markdown.Markdown(extensions=["attr_list", "toc", "generator.mdsafe"])
+    html = md.convert(heading)
+    assert html.startswith(f'<h2 id="{anchor}">Costs')
+    assert md.toc_tokens[0]["id"] == anchor and md.toc_tokens[0]["name"] == "Costs"
+
+
+def test_the_skip_link_leads_to_the_title_of_a_resource(site):
+    page = html_of(site, "/guidance/odd-characters/")
+    skip = re.search(r'<a href="([^"]*)" class="md-skip">', page)
+    assert skip and f'<h1 id="{skip.group(1)[1:]}">' in page
+
+
 def test_every_page_has_its_inline_scripts_hashed_for_the_content_security_policy(site):
     from generator import csp
 
@@ -149,7 +173,7 @@ def test_no_page_asks_another_host_for_fonts_scripts_or_styles(site):
         text = page.read_text(encoding="utf-8")
         for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", text):
             url = re.search(r'\b(?:src|href)="([^"]*)"', tag)
-            if url and "rel=\"alternate\"" not in tag and 'rel="canonical"' not in tag:
+            if url and 'rel="alternate"' not in tag and 'rel="canonical"' not in tag:
                 assert not re.match(r"(https?:)?//", url.group(1)), f"{page}: {tag}"
 
 
@@ -194,7 +218,10 @@ def test_the_sanitiser_refuses_a_page_whose_markers_are_missing():
         ('<img src="/\\evil.example/x.png" alt="x">', '<img alt="x">'),
         ('<img src="/&#9;/evil.example/x.png" alt="x">', '<img alt="x">'),
         ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
-        ('<a href="https://example.org/" target="_blank">x</a>', '<a href="https://example.org/" rel="noopener noreferrer">x</a>'),
+        (
+            '<a href="https://example.org/" target="_blank">x</a>',
+            '<a href="https://example.org/" rel="noopener noreferrer">x</a>',
+        ),
         ('<h2 id="__drawer">x</h2>', "<h2>x</h2>"),
         (
             '<table><tr><td style="text-align: right; background: url(x)">1</td></tr></table>',
@@ -211,8 +238,8 @@ def test_the_sanitiser_keeps_markdowns_markup_and_nothing_else(markup, cleaned):
 
 
 def test_front_matter_escapes_the_values_material_prints():
-    text = front_matter({"title": "A <b> & \"c\"", "description": "d'e", "tie_page": "x<y"})
-    assert 'title: A &lt;b&gt; &amp; &quot;c&quot;' in text
+    text = front_matter({"title": 'A <b> & "c"', "description": "d'e", "tie_page": "x<y"})
+    assert "title: A &lt;b&gt; &amp; &quot;c&quot;" in text
     assert "description: d&#x27;e" in text
     assert "tie_page: x<y" in text
 

@@ -53,7 +53,9 @@ BAD: dict[str, tuple[str, bytes, list[str]]] = {
     "missing field": (
         "guidance/missing-field.md",
         GOOD.replace("licence: OGL-UK-3.0\n", "").encode(),
-        ["content/guidance/missing-field.md:1: licence: expected one of OGL-UK-3.0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, got nothing (it is required)"],
+        [
+            "content/guidance/missing-field.md:1: licence: expected one of OGL-UK-3.0, CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, got nothing (it is required)"
+        ],
     ),
     "value outside the vocabulary": (
         "guidance/outside-vocabulary.md",
@@ -66,12 +68,16 @@ BAD: dict[str, tuple[str, bytes, list[str]]] = {
     "unknown council code": (
         "case-studies/unknown-council.md",
         with_line(with_line(GOOD, 11, "example: true"), 11, "council: ZZZZ").encode(),
-        ["content/case-studies/unknown-council.md:11: council: expected a current council's code in the council register (e.g. ABE), got 'ZZZZ'"],
+        [
+            "content/case-studies/unknown-council.md:11: council: expected a current council's code in the council register (e.g. ABE), got 'ZZZZ'"
+        ],
     ),
     "broken internal link": (
         "guidance/broken-link.md",
         (GOOD + "\nSee the [checklist](../tools/no-such-checklist.md).\n").encode(),
-        ["content/guidance/broken-link.md:16: link: expected a page that exists in the library, got '../tools/no-such-checklist.md'"],
+        [
+            "content/guidance/broken-link.md:16: link: expected a page that exists in the library, got '../tools/no-such-checklist.md'"
+        ],
     ),
     "NO read as false": (
         "guidance/yaml-no.md",
@@ -81,7 +87,9 @@ BAD: dict[str, tuple[str, bytes, list[str]]] = {
     "leading zero": (
         "training/leading-zero.md",
         with_line(GOOD, 10, "duration: 0130").encode(),
-        ["content/training/leading-zero.md:10: duration: expected the value in quotes, got 0130, which YAML may read as a number and drop the leading zero"],
+        [
+            "content/training/leading-zero.md:10: duration: expected the value in quotes, got 0130, which YAML may read as a number and drop the leading zero"
+        ],
     ),
     "duplicate key": (
         "guidance/duplicate-key.md",
@@ -126,12 +134,16 @@ BAD: dict[str, tuple[str, bytes, list[str]]] = {
     "snippet include": (
         "guidance/snippet.md",
         (GOOD + '\n--8<-- "../../docs/development.md"\n').encode(),
-        ["content/guidance/snippet.md:16: include: expected no includes in contributed content, got '--8<-- \"../../docs/development.md\"'"],
+        [
+            "content/guidance/snippet.md:16: include: expected no includes in contributed content, got '--8<-- \"../../docs/development.md\"'"
+        ],
     ),
     "event handler in an attribute list": (
         "guidance/attribute-list.md",
         (GOOD + '\n## More { onclick="alert(1)" }\n').encode(),
-        ["content/guidance/attribute-list.md:16: attributes: expected only .class or #id in an attribute list, got '{ onclick=\"alert(1)\" }'"],
+        [
+            "content/guidance/attribute-list.md:16: attributes: expected only .class or #id in an attribute list, got '{ onclick=\"alert(1)\" }'"
+        ],
     ),
 }
 
@@ -217,8 +229,14 @@ def test_every_problem_in_a_files_body_is_reported(tmp_path):
 def test_a_file_in_the_wrong_place_is_reported(tmp_path):
     run = tie_check(make_tree(tmp_path, {"articles/x.md": GOOD.encode(), "guidance/Bad Name.md": GOOD.encode()}))
     assert run.returncode == 1
-    assert "content/articles/x.md:1: file: expected a file directly in one of case-studies/, guidance/, tools/, training/, data/, support/, got 'articles/x.md'" in run.stdout
-    assert "content/guidance/Bad Name.md:1: file name: expected lower-case words joined by hyphens, like front-door.md, got 'Bad Name.md'" in run.stdout
+    assert (
+        "content/articles/x.md:1: file: expected a file directly in one of case-studies/, guidance/, tools/, training/, data/, support/, got 'articles/x.md'"
+        in run.stdout
+    )
+    assert (
+        "content/guidance/Bad Name.md:1: file name: expected lower-case words joined by hyphens, like front-door.md, got 'Bad Name.md'"
+        in run.stdout
+    )
 
 
 def test_a_missing_content_folder_is_one_line_not_a_traceback(tmp_path):

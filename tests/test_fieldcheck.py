@@ -39,7 +39,9 @@ def test_every_optional_field_with_its_example_value_passes_on_a_kind_that_allow
 
     for kind in KINDS:
         values = {f.name: f.example for f in FIELDS if f.allowed(kind.id)}
-        values.update(statements=["FIN-01"], published=dt.date(2026, 1, 1), updated=dt.date(2026, 2, 1), review_by=dt.date(2027, 1, 1))
+        values.update(
+            statements=["FIN-01"], published=dt.date(2026, 1, 1), updated=dt.date(2026, 2, 1), review_by=dt.date(2027, 1, 1)
+        )
         front = yaml.safe_dump(values, sort_keys=False)
         assert problems_in(front, kind.id) == [], kind.id
 
@@ -71,12 +73,17 @@ def test_an_empty_required_field_is_reported_at_its_line():
 
 def test_case_studies_require_a_council_and_the_example_flag():
     found = problems_in(GOOD, "case-study")
-    assert "content/guidance/x.md:1: council: expected a council code from the council register, got nothing (it is required)" in found
+    assert (
+        "content/guidance/x.md:1: council: expected a council code from the council register, got nothing (it is required)"
+        in found
+    )
     assert "content/guidance/x.md:1: example: expected true or false, got nothing (it is required)" in found
 
 
 def test_values_outside_the_vocabulary_are_reported_at_the_item():
-    front = GOOD.replace("themes: [financial-planning]", "themes:\n  - financial-planning\n  - finance") + "stages: [plans, nope]\n"
+    front = (
+        GOOD.replace("themes: [financial-planning]", "themes:\n  - financial-planning\n  - finance") + "stages: [plans, nope]\n"
+    )
     assert problems_in(front) == [
         "content/guidance/x.md:6: themes: expected one of place-and-priorities, leadership-of-place, financial-planning, "
         "governance, capacity-to-deliver, got 'finance'",
@@ -149,7 +156,10 @@ def test_text_fields_are_plain_and_short(field, value, expected):
 
 
 def test_the_contact_needs_a_plain_name_and_an_email_address():
-    front = GOOD.replace("  name: Finance team\n  email: finance@example.gov.uk\n", "  name: '<b>Finance</b>'\n  email: not-an-email\n  phone: 123\n")
+    front = GOOD.replace(
+        "  name: Finance team\n  email: finance@example.gov.uk\n",
+        "  name: '<b>Finance</b>'\n  email: not-an-email\n  phone: 123\n",
+    )
     assert problems_in(front) == [
         "content/guidance/x.md:10: contact.phone: expected name or email, got an unknown field",
         "content/guidance/x.md:8: contact.name: expected plain text without HTML, got '<b>Finance</b>'",
@@ -159,7 +169,9 @@ def test_the_contact_needs_a_plain_name_and_an_email_address():
 
 @pytest.mark.parametrize("link", ["http://example.org/x", "javascript:alert(1)", "https://", "ftp://example.org"])
 def test_links_must_be_https(link):
-    assert problems_in(GOOD + f"link: '{link}'\n", "data") == [f"content/guidance/x.md:11: link: expected an https:// address, got '{link}'"]
+    assert problems_in(GOOD + f"link: '{link}'\n", "data") == [
+        f"content/guidance/x.md:11: link: expected an https:// address, got '{link}'"
+    ]
 
 
 def test_yes_no_fields_must_be_true_or_false():

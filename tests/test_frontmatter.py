@@ -138,8 +138,14 @@ def test_anchors_and_aliases_are_refused_before_they_can_expand():
     lines += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(8)]
     doc, problems = parsed("\n".join(lines + ["---", ""]))  # a "billion laughs": 10^9 values if expanded
     assert doc is None
-    assert problems[0] == "content/guidance/x.md:2: front matter: expected plain values (no YAML anchors, aliases or tags), got an anchor (&a)"
-    assert "content/guidance/x.md:3: front matter: expected plain values (no YAML anchors, aliases or tags), got an alias (*a)" in problems
+    assert (
+        problems[0]
+        == "content/guidance/x.md:2: front matter: expected plain values (no YAML anchors, aliases or tags), got an anchor (&a)"
+    )
+    assert (
+        "content/guidance/x.md:3: front matter: expected plain values (no YAML anchors, aliases or tags), got an alias (*a)"
+        in problems
+    )
 
 
 def test_yaml_tags_are_refused():
@@ -154,7 +160,9 @@ def test_yaml_tags_are_refused():
 def test_nesting_too_deep_to_read_is_a_problem_not_a_crash():
     doc, problems = parsed("---\ntitle: " + "[" * 20000 + "\n---\n")
     assert doc is None
-    assert problems == ["content/guidance/x.md:2: front matter: expected fields nested a few levels deep, got nesting too deep to read"]
+    assert problems == [
+        "content/guidance/x.md:2: front matter: expected fields nested a few levels deep, got nesting too deep to read"
+    ]
 
 
 def test_a_whole_yaml_file_is_loaded_with_lines_from_one():

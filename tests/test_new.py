@@ -60,7 +60,10 @@ def test_a_new_draft_is_checked_but_not_published(content, tmp_path):
 
 def test_an_unknown_kind_is_refused_with_the_kinds_that_exist(content, capsys):
     assert main(["new", "article", "Title"]) == 2
-    assert capsys.readouterr().err == "tie new: kind: expected one of case-study, guidance, tool, training, data, support, got 'article'\n"
+    assert (
+        capsys.readouterr().err
+        == "tie new: kind: expected one of case-study, guidance, tool, training, data, support, got 'article'\n"
+    )
     assert list(content.rglob("*")) == []
 
 

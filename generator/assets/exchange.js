@@ -94,6 +94,10 @@
       new PagefindUI({ element: "#tie-search", bundlePath: bundle, showSubResults: true, showImages: false });
       var input = box.querySelector("input");
       if (input) input.setAttribute("aria-label", "Search the library");
+      // Pagefind's form stops its own submission; its javascript: action would only trip the
+      // Content Security Policy if anything ever followed it.
+      var form = box.querySelector("form");
+      if (form) form.removeAttribute("action");
     };
     document.head.appendChild(script);
   }

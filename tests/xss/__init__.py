@@ -1,0 +1,1 @@
+"""Attempts at cross-site scripting through contributed content, for tests/browser/test_xss.py."""
