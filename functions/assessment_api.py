@@ -119,7 +119,7 @@ def response_json(round_: rounds.Round, response: responses.Response | None) -> 
     }
 
 
-# -- rules shared with the form ------------------------------------------------------------------
+# -- what every endpoint checks first ------------------------------------------------------------
 
 
 def council_type(request: Request, code: str) -> str:
@@ -134,27 +134,6 @@ def checked_round_id(round_id: str) -> str:
     if not ROUND_ID.match(round_id):
         raise HTTPException(404, guards.NOT_FOUND)
     return round_id
-
-
-def required(edition: Edition, kind: str | None, draft: answers.Draft, stored: responses.Response | None) -> list[str]:
-    """What must be answered: everything, once the response is (or is being) submitted; else nothing yet."""
-    if draft.submit or (stored is not None and stored.submitted):
-        return answers.applicable(edition, kind)
-    return []
-
-
-def store_draft(tx, round_: rounds.Round, person: Person, draft: answers.Draft, at: int) -> responses.Response:
-    return responses.save(
-        tx,
-        round_.id,
-        person.id,
-        based_on=draft.version,
-        respondent_role=draft.respondent_role,
-        routes=draft.routes,
-        answers=draft.answers,
-        submit=draft.submit,
-        at=at,
-    )
 
 
 # -- endpoints ---------------------------------------------------------------------------------
@@ -262,16 +241,24 @@ async def put_my_response(request: Request) -> Response:
             edition = app.state.editions.get(round_.edition)
             if edition is None:  # editions are never withdrawn; a round without one cannot be answered
                 raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
-            draft, problems = answers.check(edition, kind, body)
-            if draft is not None:
-                stored = responses.own(tx, round_.id, person.id)
-                draft, problems = answers.check(edition, kind, body, required=required(edition, kind, draft, stored))
+            complete = (isinstance(body, dict) and body.get("submit") is True) or responses.is_submitted(tx, round_.id, person.id)
+            draft, problems = answers.check(edition, kind, body, required=answers.applicable(edition, kind) if complete else ())
             problems = [p.as_dict() for p in problems] + header_problems
             if problems:
                 raise BadRequest(problems)
             if not round_.is_open:
                 raise RoundClosed()
-            saved = store_draft(tx, round_, person, draft, now)
+            saved = responses.save(
+                tx,
+                round_.id,
+                person.id,
+                based_on=draft.version,
+                respondent_role=draft.respondent_role,
+                routes=draft.routes,
+                answers=draft.answers,
+                submit=draft.submit,
+                at=now,
+            )
             text = json.dumps(response_json(round_, saved), separators=(",", ":"))
             if key is not None:
                 idempotency.remember(tx, person.id, key, fingerprint, idempotency.Outcome(200, text), now)

@@ -84,6 +84,11 @@ def own(tx: Tx, round_id: str, person_id: str) -> Response | None:
     return _response(row, {r["statement_id"]: _answer(r) for r in rows})
 
 
+def is_submitted(tx: Tx, round_id: str, person_id: str) -> bool:
+    """Whether the person has submitted their response (without reading its answers)."""
+    return tx.value("SELECT submitted_at FROM responses WHERE round_id = ? AND person_id = ?", (round_id, person_id)) is not None
+
+
 def for_round(tx: Tx, round_id: str) -> list[Response]:
     """Every response to the round (drafts included; see `Response.submitted`), oldest first.
 
