@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import vocabulary as v
-from generator.questionnaire import Edition
+from generator.questionnaire import Edition, Statement
 
 from .responses import Answer
 
@@ -22,6 +22,7 @@ VERSION_MAX = 2**31 - 1  # the largest version a database INTEGER holds
 ANSWER_KEYS = ("current", "ambition", "comment")
 BODY_KEYS = ("version", "respondent_role", "routes", "answers", "submit")
 CHOICES = (*v.STAGES.ids, v.DONT_KNOW.id)
+POSITION = {stage: i for i, stage in enumerate(v.STAGES.ids)}  # the stages in order; "don't know" has no place
 # Text a database cannot store or a person cannot see: NUL and other control characters (tab and
 # newlines are fine), and lone surrogates, which are not characters at all.
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -87,9 +88,20 @@ def _type_label(council_type: str | None) -> str:
     return v.COUNCIL_TYPES.label(council_type).lower() + "s" if council_type in v.COUNCIL_TYPES else "this council"
 
 
+_INDEX: dict[int, tuple[Edition, dict[str, Statement]]] = {}
+
+
+def _statements(edition: Edition) -> dict[str, Statement]:
+    """The edition's statements by id, made once per edition (editions are loaded once, at start-up)."""
+    found = _INDEX.get(id(edition))
+    if found is None or found[0] is not edition:
+        found = _INDEX[id(edition)] = (edition, {s.id: s for s in edition.statements})
+    return found[1]
+
+
 def applicable(edition: Edition, council_type: str | None) -> list[str]:
     """The ids of the statements that apply to a council of this type, in questionnaire order."""
-    return [s.id for s in edition.statements if s.applies(council_type)]
+    return [sid for sid, s in _statements(edition).items() if s.applies(council_type)]
 
 
 def check(
@@ -183,9 +195,10 @@ def _answers(edition: Edition, council_type: str | None, value: Any, problems: l
         problems.append(Problem("answers", "an object of answers by statement id", show(value), "Send the answers by statement."))
         return {}
     out: dict[str, Answer] = {}
+    statements = _statements(edition)
     for statement_id, raw in value.items():
         where = f"answers.{_key(statement_id)}"
-        statement = edition.statement(statement_id)
+        statement = statements.get(statement_id)
         if statement is None:
             problems.append(
                 Problem(
@@ -209,7 +222,7 @@ def _answers(edition: Edition, council_type: str | None, value: Any, problems: l
         answer = _answer(where, statement_id, raw, problems)
         if answer is not None:
             out[statement_id] = answer
-    return {sid: out[sid] for sid in applicable(edition, council_type) if sid in out}
+    return {sid: out[sid] for sid in statements if sid in out}
 
 
 def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) -> Answer | None:
@@ -256,7 +269,8 @@ def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) ->
                 "Remove the unusual characters from the comment.",
             )
         )
-    if current in v.STAGES and ambition in v.STAGES and v.STAGES.ids.index(ambition) < v.STAGES.ids.index(current):
+    now, aim = (POSITION.get(x) if isinstance(x, str) else None for x in (current, ambition))
+    if now is not None and aim is not None and aim < now:
         problems.append(
             Problem(
                 f"{where}.ambition",

@@ -214,7 +214,9 @@ async def put_my_response(request: Request) -> Response:
     raw = await request.body()
     body = await json_body(request)
     header_problems = _version_from_if_match(request, body)
-    fingerprint = idempotency.fingerprint("PUT", request.url.path, raw + (request.headers.get("if-match") or "").encode())
+    fingerprint = (
+        idempotency.fingerprint("PUT", request.url.path, raw + (request.headers.get("if-match") or "").encode()) if key else ""
+    )
     app = request.app
 
     def save() -> tuple[int, str, dict]:

@@ -155,11 +155,39 @@ def save(
         )
         if changed != 1:  # another save slipped in between the read and the update
             raise StaleVersion(own(tx, round_id, person_id), based_on)
-        tx.execute("DELETE FROM answers WHERE response_id = ?", (response_id,))
+        _replace_answers(tx, response_id, answers)
+        return Response(
+            response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes)
+        )
     _insert_answers(tx, response_id, answers)
     return Response(
         response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes)
     )
+
+
+FEW = 3  # changed answers updated one by one; more are deleted and inserted again in two statements
+
+
+def _replace_answers(tx: Tx, response_id: str, answers: dict[str, Answer]) -> None:
+    """Write only what changed. A save as you go changes one answer of forty: rewriting them all would
+    write (and, on SQLite, sync) ten times the data for the same result."""
+    stored = {r["statement_id"]: _answer(r) for r in tx.all("SELECT * FROM answers WHERE response_id = ?", (response_id,))}
+    gone = [sid for sid in stored if sid not in answers]
+    changed = [a for sid, a in answers.items() if sid in stored and stored[sid] != a]
+    new = {sid: a for sid, a in answers.items() if sid not in stored}
+    if len(changed) > FEW:
+        gone += [a.statement_id for a in changed]
+        new.update((a.statement_id, a) for a in changed)
+        changed = []
+    if gone:
+        marks = ", ".join("?" for _ in gone)
+        tx.execute(f"DELETE FROM answers WHERE response_id = ? AND statement_id IN ({marks})", [response_id, *gone])
+    for a in changed:
+        tx.execute(
+            "UPDATE answers SET current = ?, ambition = ?, comment = ? WHERE response_id = ? AND statement_id = ?",
+            (a.current, a.ambition, a.comment, response_id, a.statement_id),
+        )
+    _insert_answers(tx, response_id, new)
 
 
 def _insert_answers(tx: Tx, response_id: str, answers: dict[str, Answer]) -> None:

@@ -116,3 +116,19 @@ def test_answers_of_rounds_closed_long_enough_are_deleted(setting):
         assert responses.delete_for_rounds_closed_before(tx, AT + 101) == 1
         assert tx.value("SELECT COUNT(*) FROM answers") == 0
         assert rounds.get(tx, E, round_.id) is not None
+
+
+@pytest.mark.parametrize("changes", [1, 8])
+def test_a_save_that_changes_some_answers_stores_exactly_the_new_set(setting, changes):
+    store, round_, ann, _ = setting
+    ids = [f"PLC-0{i}" for i in range(1, 9)]
+    save(store, round_.id, ann.id, 0, [Answer(sid, "plans", "does", f"note {sid}") for sid in ids])
+    after = {sid: Answer(sid, "plans", "does", f"note {sid}") for sid in ids[1:]}  # PLC-01 removed
+    for sid in ids[1 : 1 + changes]:
+        after[sid] = Answer(sid, "does", "reviews", "changed")
+    after["LDP-01"] = Answer("LDP-01", "not-yet", None, "")  # added
+    saved = save(store, round_.id, ann.id, 1, list(after.values()))
+    with store.transaction(write=False) as tx:
+        stored = responses.own(tx, round_.id, ann.id)
+    assert stored == saved
+    assert stored.answers == dict(sorted(after.items()))
