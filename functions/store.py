@@ -6,6 +6,7 @@ integer seconds since the epoch (BIGINT), ids are text made by the app, booleans
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -86,6 +87,10 @@ class Store:
             self._local = threading.local()
             self._all: list[sqlite3.Connection] = []
             self._lock = threading.Lock()
+            # Writers in this process queue here, then take SQLite's own lock at once. Left to SQLite,
+            # a waiting writer sleeps and polls (its busy handler backs off to 100 ms sleeps), so
+            # under load saves wait long after the lock is free. Other processes still queue on SQLite's.
+            self._writer = threading.RLock()
         elif url.startswith(("postgresql://", "postgres://")):
             self.dialect = "postgresql"
             self._pool = self._pg_pool(url, pool_size)
@@ -133,14 +138,15 @@ class Store:
         """
         if self.dialect == "sqlite":
             conn = self._sqlite()
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield Tx(conn, "sqlite")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
-                conn.execute("COMMIT")
+            with self._writer if write else contextlib.nullcontext():
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield Tx(conn, "sqlite")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                else:
+                    conn.execute("COMMIT")
         else:
             with self._pool.connection() as conn:
                 with conn.transaction():
