@@ -69,32 +69,35 @@ def write_docs(lib: Library, docs: Path, nonce: str, today: dt.date, contributin
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
     resources = lib.published
+
+    def write(pages) -> None:
+        # Each page goes to disk as soon as it is made: holding every page's Markdown at once
+        # would make the build's memory grow with the library on top of what MkDocs needs.
+        for address, markdown in pages:
+            target = docs / docs_path(address)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(markdown, encoding="utf-8")
+
     related_to = related.related(resources)
-    pages: list[tuple[str, str]] = []
-    for r in resources:
-        pages.append((r.address, resource_page.render(r, related_to[r.address], lib.register, nonce, today)))
+    write((r.address, resource_page.render(r, related_to[r.address], lib.register, nonce, today)) for r in resources)
     counts = listings.counts_for(resources, lib.register)
-    pages += listings.listing(
-        "/library/",
-        "Library",
-        "<p>Everything in the Exchange. Filter by kind, theme, ambition route, council type or region.</p>",
-        resources,
-        counts,
-        None,
+    write(
+        listings.listing(
+            "/library/",
+            "Library",
+            "<p>Everything in the Exchange. Filter by kind, theme, ambition route, council type or region.</p>",
+            resources,
+            counts,
+            None,
+        )
     )
     for facet in FACETS:
-        pages += listings.facet_pages(facet, resources, lib.register, counts)
-    pages.append(("/", site_pages.home(resources, lib.edition)))
-    pages.append(("/search/", site_pages.search()))
-    pages.append(("/whats-new/", site_pages.whats_new(resources)))
-    pages += site_pages.self_assessment(lib.edition)
-    pages.append((site_pages.SHELL_ADDRESS, site_pages.SHELL_MARKDOWN))
-    pages += site_pages.prose_pages(contributing)
-    pages += list(extra_pages)
-    for address, markdown in pages:
-        target = docs / docs_path(address)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
+        write(listings.facet_pages(facet, resources, lib.register, counts))
+    write([("/", site_pages.home(resources, lib.edition)), ("/search/", site_pages.search()), ("/whats-new/", site_pages.whats_new(resources))])
+    write(site_pages.self_assessment(lib.edition))
+    write([(site_pages.SHELL_ADDRESS, site_pages.SHELL_MARKDOWN)])
+    write(site_pages.prose_pages(contributing))
+    write(extra_pages)
     shutil.copytree(ASSETS, docs / "assets")
     return [r.address for r in resources]
 
@@ -170,13 +173,21 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
         except FileExistsError as err:
             raise BuildError(f"redirects: {err}") from None
     with timer.step("search"):
-        search.index(site)
-    with timer.step("secure"):
-        hashes: set[str] = set()
-        for page in site.rglob("*.html"):
-            hashes |= csp.script_hashes(page.read_text(encoding="utf-8"))
-        csp.write(site, hashes)
-        library_index.write(site, lib.published, lib.register)
+        # Pagefind indexes on its own threads while the scripts' hashes are taken here: both only
+        # read the pages, and what each writes (pagefind/; the hashes, _headers, library.json) the other does not read.
+        indexing = search.start(site)
+        try:
+            with timer.step("secure"):
+                hashes: set[str] = set()
+                for page in site.rglob("*.html"):
+                    hashes |= csp.script_hashes(page.read_text(encoding="utf-8"))
+                csp.write(site, hashes)
+                library_index.write(site, lib.published, lib.register)
+        except BaseException:
+            indexing.kill()
+            indexing.wait()
+            raise
+        search.wait(indexing)
     if editor is not None:  # optional, off by default (TIE_EDITOR=1)
         with timer.step("editor"):
             try:

@@ -34,10 +34,15 @@ def link(label: str, target: str) -> str:
 ESCAPED_META = ("title", "description")
 
 
+# libyaml's safe emitter when PyYAML was built with it: the same values, five times faster, and
+# every generated page has front matter.
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def front_matter(meta: dict) -> str:
     """YAML front matter for a generated page, safely quoted, with the values Material prints as HTML escaped."""
     meta = {k: (attr(v) if k in ESCAPED_META else v) for k, v in meta.items()}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False) + "---\n\n"
+    return "---\n" + yaml.dump(meta, Dumper=DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False) + "---\n\n"
 
 
 def relative(from_address: str, to_address: str) -> str:

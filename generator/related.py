@@ -27,29 +27,22 @@ def related(resources: list[Resource]) -> dict[str, list[Resource]]:
     a resource's candidates are the first few of each of its features' lists, scored by the
     weighted features they share. Ties go to the newer, then by title, so builds are stable.
     """
-    by_feature: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+    # Resources are numbered by that order, so that ranks, not addresses, are compared and kept.
     ordered = sorted(resources, key=lambda r: (-r.last_changed.toordinal(), r.title, r.address))
-    for r in ordered:
-        for feature in _features(r):
-            by_feature[feature].append(r)
-    rank = {r.address: i for i, r in enumerate(ordered)}
-    features = {r.address: set(_features(r)) for r in resources}
+    features = [frozenset(_features(r)) for r in ordered]
+    by_feature: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, mine in enumerate(features):
+        for feature in mine:
+            by_feature[feature].append(i)
     result: dict[str, list[Resource]] = {}
-    for r in resources:
-        scores: dict[str, int] = defaultdict(int)
-        pool: dict[str, Resource] = {}
-        for feature in _features(r):
-            taken = 0
-            for other in by_feature[feature]:
-                if other.address == r.address:
-                    continue
-                pool[other.address] = other
-                taken += 1
-                if taken >= CANDIDATES:
-                    break
-        for address, other in pool.items():
-            shared = features[r.address] & features[address]
-            scores[address] = sum(WEIGHTS[kind] for kind, _ in shared)
-        best = sorted(pool, key=lambda a: (-scores[a], rank[a]))[:RELATED]
-        result[r.address] = [pool[a] for a in best]
+    for i, mine in enumerate(features):
+        pool: set[int] = set()
+        for feature in mine:
+            head = by_feature[feature][: CANDIDATES + 1]
+            if i in head:
+                head.remove(i)
+            pool.update(head[:CANDIDATES])
+        scores = {j: sum(WEIGHTS[kind] for kind, _ in mine & features[j]) for j in pool}
+        best = sorted(pool, key=lambda j: (-scores[j], j))[:RELATED]
+        result[ordered[i].address] = [ordered[j] for j in best]
     return result
