@@ -108,11 +108,21 @@ def _resource(doc: frontmatter.Document, rel: str, kind: Kind) -> Resource:
     )
 
 
-def _label(root: Path, file: Path) -> str:
-    try:
-        return str(file.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(root.name / file.relative_to(root))
+def _labeller(root: Path):
+    """How files under `root` are named in messages: from the working folder when they are under it.
+
+    The folders are resolved once, not for each file: resolving is a system call per path part.
+    """
+    base, cwd = root.resolve(), Path.cwd().resolve()
+
+    def label(file: Path) -> str:
+        rel = file.relative_to(root)
+        try:
+            return str((base / rel).relative_to(cwd))
+        except ValueError:
+            return str(root.name / rel)
+
+    return label
 
 
 def load(root: Path, ctx: fieldcheck.Context, generated: frozenset[str] = frozenset()) -> tuple[list[Resource], list[Problem]]:
@@ -126,9 +136,10 @@ def load(root: Path, ctx: fieldcheck.Context, generated: frozenset[str] = frozen
     files: set[str] = set()
     if not root.is_dir():
         return [], [Problem(str(root), 1, "content", "a folder of resources", "no such folder")]
+    label_of = _labeller(root)
     for file in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = file.relative_to(root).as_posix()
-        label = _label(root, file)
+        label = label_of(file)
         if rel == LEDGER or rel.startswith("."):
             continue
         folder = rel.split("/")[0]

@@ -33,17 +33,14 @@ class Document:
         return self.lines.get(key, self.lines.get(key.split("[")[0].split(".")[0], default))
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader; used only to compose nodes and to construct plain scalars.
+class _Refusing:
+    """Notes anchors, aliases and explicit tags as nodes are composed.
 
-    It notes anchors, aliases and explicit tags as it composes. Front matter needs none of them, an
-    alias repeated inside aliases makes a few lines expand into millions of values ("billion laughs"),
-    and a tag such as !!binary turns text into something else.
+    Front matter needs none of them, an alias repeated inside aliases makes a few lines expand into
+    millions of values ("billion laughs"), and a tag such as !!binary turns text into something else.
     """
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.refused: list[tuple[int, str]] = []  # (line from 0, what was found)
+    refused: list[tuple[int, str]]  # (line from 0, what was found)
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -56,6 +53,63 @@ class _Loader(yaml.SafeLoader):
             if getattr(event, "tag", None) is not None:
                 self.refused.append((line, f"a YAML tag ({event.tag.replace('tag:yaml.org,2002:', '!!')})"))
         return super().compose_node(parent, index)
+
+
+class _Loader(_Refusing, yaml.SafeLoader):
+    """SafeLoader; used only to compose nodes."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.refused = []
+
+
+if yaml.__with_libyaml__:
+
+    class _FastLoader(_Refusing, yaml.composer.Composer, yaml.cyaml.CParser, yaml.resolver.Resolver):
+        """libyaml reads the events (several times faster than PyYAML's reader); the same composer builds the nodes."""
+
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.refused = []
+
+        def compose_scalar_node(self, anchor):
+            node = super().compose_scalar_node(anchor)
+            node.style = node.style or None  # libyaml marks a plain scalar '', PyYAML None, which _Walker relies on
+            return node
+
+
+@dataclass
+class _Composed:
+    """A document libyaml has composed already, answering as a loader does."""
+
+    root: yaml.Node | None
+    refused: list[tuple[int, str]]
+
+    def get_single_node(self) -> yaml.Node | None:
+        return self.root
+
+    def dispose(self) -> None:
+        pass
+
+
+def _composed_by_libyaml(text: str) -> _Composed | None:
+    """The document composed from libyaml's events; None if PyYAML lacks libyaml or the text is not valid
+    YAML, so that PyYAML reads it again and every problem is worded as before (libyaml words its own).
+
+    The two read a '?' inside a value in [...] differently, and end a tag there at different places:
+    text with either character is left to PyYAML alone.
+    """
+    if not yaml.__with_libyaml__ or "?" in text or "!" in text:
+        return None
+    loader = _FastLoader(text)
+    try:
+        return _Composed(loader.get_single_node(), loader.refused)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def _decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -104,7 +158,7 @@ def load_yaml(path: str, text: str, first_line: int, what: str) -> tuple[dict | 
     ]
     if problems:
         return None, {}, problems
-    loader = _Loader(text)
+    loader = _composed_by_libyaml(text) or _Loader(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
@@ -191,6 +245,6 @@ class _Walker:
             self.problems.append(Problem(self.path, self.line(node), name, "the value in quotes", trap))
             return raw
         try:
-            return _Loader(raw).construct_object(node, deep=True)
+            return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError):
             return raw
