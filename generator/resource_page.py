@@ -58,6 +58,17 @@ def _meta_rows(r: Resource, register: Register | None) -> list[tuple[str, str]]:
     return rows
 
 
+def _findable(r: Resource, register: Register | None) -> str:
+    """What a search should find the resource by, besides its words: its council, where that is, its provider."""
+    council = register.get(r.council) if (register and r.council) else None
+    parts = []
+    if council:
+        parts.append(f"{council.name}, {v.COUNCIL_TYPES.label(council.type)}, {v.REGIONS.label(council.region)}.")
+    if r.provider:
+        parts.append(f"Provided by {r.provider}.")
+    return " ".join(parts)
+
+
 def render(r: Resource, related: list[Resource], register: Register | None, nonce: str, today: dt.date) -> str:
     """The generated Markdown of a resource's page."""
     kind = KINDS[r.kind.id]
@@ -70,22 +81,27 @@ def render(r: Resource, related: list[Resource], register: Register | None, nonc
     out.append(f'<p class="tie-lede">{inline_html(r.summary)}</p>\n')
     if r.example:
         out.append(
-            '<div class="tie-banner tie-banner--example" role="note"><p><strong>Example case study.</strong> '
+            '<div class="tie-banner tie-banner--example" role="note" data-pagefind-ignore><p><strong>Example case study.</strong> '
             "This is an illustrative example written to show what good practice can look like. "
             "It is not an account of what any named council did.</p></div>\n"
         )
     if r.stale(today):
         out.append(
-            '<div class="tie-banner tie-banner--stale" role="note"><p><strong>Due for review.</strong> '
+            '<div class="tie-banner tie-banner--stale" role="note" data-pagefind-ignore><p><strong>Due for review.</strong> '
             f"This page was due to be reviewed by {_date(r.review_by)}. Some details may be out of date; "
             f'check with <a href="mailto:{attr(r.contact.email)}">{inline_html(r.contact.name)}</a>.</p></div>\n'
         )
     rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in _meta_rows(r, register))
-    out.append(f'<dl class="tie-meta" aria-label="About this {attr(kind.label.lower())}">{rows}</dl>\n')
+    # Search results quote the words around a match; the list's labels run together there ("KindGuidance"),
+    # so it is left out of the index, and the words worth finding it by are indexed in a sentence instead.
+    out.append(f'<dl class="tie-meta" aria-label="About this {attr(kind.label.lower())}" data-pagefind-ignore>{rows}</dl>\n')
+    findable = _findable(r, register)
+    if findable:
+        out.append(f"<p hidden>{inline_html(findable)}</p>\n")
     # Search filters go before the contributed part: the sanitiser would strip their data- attributes.
     filters = [("kind", kind.plural)] + [("theme", v.THEMES.label(t)) for t in r.themes]
     filters += [("route", v.ROUTES.label(x)) for x in r.ambition_routes]
     spans = "".join(f'<span data-pagefind-filter="{name}">{inline_html(value)}</span>' for name, value in filters)
-    out.append(f'<div class="tie-search-filters" hidden>{spans}</div>\n')
+    out.append(f'<div class="tie-search-filters" hidden data-pagefind-ignore>{spans}</div>\n')  # filters, not words
     out.append(START.format(nonce=nonce) + "\n\n" + r.body.strip("\n") + "\n")
     return "\n".join(out) + "\n"

@@ -327,3 +327,49 @@ def form_token(client) -> str:
         token = client.cookies.get(CSRF_COOKIE)
     assert token, "the app did not set a form token cookie"
     return token
+
+
+# -- a library long enough to run to a second page -----------------------------------------------
+
+EXTRA_RESOURCES = 55  # with the examples, more than one listing page (listings.PAGE_SIZE is 50)
+
+
+@pytest.fixture(scope="session")
+def library_site(tmp_path_factory) -> Path:
+    """The example content plus EXTRA_RESOURCES guidance resources, built once by the real build."""
+    import shutil
+
+    from generator.build import build
+    from generator.library import load
+
+    tmp = tmp_path_factory.mktemp("library")
+    content = tmp / "content"
+    shutil.copytree(EXAMPLES / "content", content)
+    themes = ["place-and-priorities", "leadership-of-place", "financial-planning", "governance", "capacity-to-deliver"]
+    for n in range(EXTRA_RESOURCES):
+        (content / "guidance" / f"practice-note-{n:02d}.md").write_text(
+            f"---\ntitle: Practice note {n:02d}\nsummary: A short note on good practice, number {n}.\n"
+            f"themes: [{themes[n % len(themes)]}]\npublished: 2026-03-{n % 28 + 1:02d}\nreview_by: 2027-03-01\n"
+            "contact:\n  name: Practice team\n  email: practice@example.gov.uk\nlicence: OGL-UK-3.0\n---\n"
+            f"## What to do\n\nStep {n}, described.\n",
+            encoding="utf-8",
+        )
+    lib = load(content, EXAMPLES / "questionnaire", COUNCILS)
+    assert not lib.problems, [str(p) for p in lib.problems]
+    build(lib, ROOT, tmp / "build" / "docs", tmp / "site", content)
+    return tmp / "site"
+
+
+@pytest.fixture(scope="session")
+def library_server(tmp_path_factory, library_site):
+    """The app serving library_site on a real port, with its Content Security Policy; mail to an outbox."""
+    from functions.app import create_app
+
+    port = free_port()
+    settings = make_settings(tmp_path_factory.mktemp("library-app"), site_url=f"http://127.0.0.1:{port}", port=port, site_dir=library_site)
+    app = create_app(settings)
+    server, thread = run_live(app, port)
+    yield LiveServer(f"http://127.0.0.1:{port}", app, settings)
+    server.should_exit = True
+    thread.join(timeout=5)
+    app.state.store.close()

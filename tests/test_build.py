@@ -66,7 +66,7 @@ def site(tmp_path_factory) -> Path:
 
 def test_an_example_case_study_carries_the_example_banner(site):
     page = html_of(site, "/case-studies/front-door/")
-    assert '<div class="tie-banner tie-banner--example" role="note"><p><strong>Example case study.</strong>' in page
+    assert '<div class="tie-banner tie-banner--example" role="note" data-pagefind-ignore><p><strong>Example case study.</strong>' in page
 
 
 def test_a_resource_past_its_review_date_carries_the_review_banner(site):
@@ -93,7 +93,7 @@ def test_related_resources_appear_and_their_links_lead_to_pages(site):
 def test_search_filters_are_on_the_page_outside_the_contributed_part(site):
     page = html_of(site, "/guidance/budget-consultation/")
     assert (
-        '<div class="tie-search-filters" hidden><span data-pagefind-filter="kind">Guidance</span>'
+        '<div class="tie-search-filters" hidden data-pagefind-ignore><span data-pagefind-filter="kind">Guidance</span>'
         '<span data-pagefind-filter="theme">Financial planning and viability</span>'
     ) in page
     assert "data-pagefind-filter" not in contributed_part(page)

@@ -4,33 +4,100 @@
 (function () {
   "use strict";
 
+  var SHOWN_AT_ONCE = 50; // as many as a listing page holds; "Show more" adds as many again
+  // The singular names of the kinds, as generator/kinds.py has them (library.json carries ids only).
+  var KIND_LABELS = {
+    "case-study": "Case study", guidance: "Guidance", tool: "Tool",
+    training: "Training", data: "Performance data", support: "Support offer"
+  };
+
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
 
-  function siteRoot(libraryUrl) {
-    // library.json sits at the site root; resource urls in it are root-relative to that.
-    return new URL(".", new URL(libraryUrl, document.baseURI)).href;
-  }
-
   function enhanceLibrary(nav) {
     var libraryUrl = nav.getAttribute("data-library");
     var results = document.getElementById("tie-results");
     var showing = document.getElementById("tie-showing");
-    if (!libraryUrl || !results || !window.fetch) return;
-    fetch(libraryUrl, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-      .then(function (data) { buildFilters(nav, data, results, showing, siteRoot(libraryUrl)); })
-      .catch(function () { /* the plain links still work */ });
+    if (!libraryUrl || !results || !showing || !window.fetch) return;
+    var absolute = new URL(libraryUrl, document.baseURI);
+    var root = new URL(".", absolute).href; // library.json sits at the site root; its urls are root-relative
+    var original = { results: results.innerHTML, showing: showing.textContent };
+    var data = null; // fetched on the first change: a visitor who never filters never downloads it
+    var form = buildForm(nav);
+    var matches = [];
+    var shown = 0;
+
+    function load() {
+      if (!data) {
+        data = fetch(absolute.href, { credentials: "same-origin" }).then(function (r) {
+          return r.ok ? r.json() : Promise.reject(new Error("library.json: " + r.status));
+        });
+      }
+      return data;
+    }
+
+    function wanted() {
+      var chosen = {};
+      form.querySelectorAll("input:checked").forEach(function (box) {
+        (chosen[box.name] = chosen[box.name] || []).push(box.value);
+      });
+      return chosen;
+    }
+
+    function item(r) {
+      return '<li class="tie-item"><a href="' + escapeHtml(new URL(r.url.replace(/^\//, ""), root).href) + '">' +
+        escapeHtml(r.title) + '</a> <span class="tie-item__kind">' + escapeHtml(KIND_LABELS[r.kind] || r.kind) +
+        "</span><p>" + escapeHtml(r.summary) + "</p></li>";
+    }
+
+    function showMore(moveFocus) {
+      var next = matches.slice(shown, shown + SHOWN_AT_ONCE);
+      var list = results.querySelector("ul.tie-list");
+      list.insertAdjacentHTML("beforeend", next.map(item).join(""));
+      var first = list.children[shown];
+      shown += next.length;
+      var more = results.querySelector(".tie-more");
+      if (more && shown >= matches.length) more.remove();
+      if (first && moveFocus) first.querySelector("a").focus(); // keyboard users carry on from the first new result
+    }
+
+    function apply() {
+      var chosen = wanted();
+      if (!Object.keys(chosen).length) {
+        results.innerHTML = original.results;
+        showing.textContent = original.showing;
+        return;
+      }
+      load().then(function (library) {
+        chosen = wanted(); // the boxes may have changed while library.json arrived
+        matches = library.resources.filter(function (r) {
+          return Object.keys(chosen).every(function (facet) {
+            var have = facet === "kind" ? [r.kind] : r[facet] || [];
+            return chosen[facet].some(function (v) { return have.indexOf(v) >= 0; });
+          });
+        });
+        shown = 0;
+        results.innerHTML = '<ul class="tie-list"></ul>' +
+          (matches.length > SHOWN_AT_ONCE ? '<p><button type="button" class="md-button tie-more">Show more results</button></p>' : "");
+        var more = results.querySelector(".tie-more");
+        if (more) more.addEventListener("click", function () { showMore(true); });
+        showMore(false);
+        showing.textContent = matches.length === 1 ? "Showing 1 resource." : "Showing " + matches.length + " resources.";
+      }, function () {
+        showing.textContent = "The filters could not load just now. Reload the page to try again.";
+      });
+    }
+
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
   }
 
-  function buildFilters(nav, data, results, showing, root) {
+  function buildForm(nav) {
     var form = document.createElement("form");
     form.className = "tie-filters__form";
-    form.setAttribute("role", "search");
-    form.setAttribute("aria-label", "Filter the library");
     nav.querySelectorAll(".tie-facet").forEach(function (group) {
       var facet = group.getAttribute("data-facet");
       var fieldset = document.createElement("fieldset");
@@ -38,46 +105,22 @@
       legend.textContent = group.querySelector("h2").textContent;
       fieldset.appendChild(legend);
       group.querySelectorAll("a[data-value]").forEach(function (link) {
-        var id = "tie-f-" + facet + "-" + link.getAttribute("data-value");
         var label = document.createElement("label");
         var box = document.createElement("input");
         box.type = "checkbox";
-        box.id = id;
+        box.id = "tie-f-" + facet + "-" + link.getAttribute("data-value");
         box.name = facet;
         box.value = link.getAttribute("data-value");
         box.checked = link.getAttribute("aria-current") === "page";
-        label.htmlFor = id;
+        label.htmlFor = box.id;
         label.appendChild(box);
-        label.appendChild(document.createTextNode(" " + link.firstChild.textContent.trim()));
+        label.appendChild(document.createTextNode(link.firstChild.textContent.trim()));
         fieldset.appendChild(label);
       });
       form.appendChild(fieldset);
     });
     nav.replaceChildren(form);
-    function apply() {
-      var wanted = {};
-      form.querySelectorAll("input:checked").forEach(function (box) {
-        (wanted[box.name] = wanted[box.name] || []).push(box.value);
-      });
-      var matches = data.resources.filter(function (r) {
-        return Object.keys(wanted).every(function (facet) {
-          var have = facet === "kind" ? [r.kind] : r[facet] || [];
-          return wanted[facet].some(function (v) { return have.indexOf(v) >= 0; });
-        });
-      });
-      var kinds = {
-        "case-study": "Case study", guidance: "Guidance", tool: "Tool",
-        training: "Training", data: "Performance data", support: "Support offer"
-      };
-      results.innerHTML = '<ul class="tie-list">' + matches.map(function (r) {
-        return '<li class="tie-item"><a href="' + escapeHtml(new URL(r.url.replace(/^\//, ""), root).href) + '">' +
-          escapeHtml(r.title) + '</a> <span class="tie-item__kind">' + escapeHtml(kinds[r.kind] || r.kind) +
-          "</span><p>" + escapeHtml(r.summary) + "</p></li>";
-      }).join("") + "</ul>";
-      showing.textContent = matches.length === 1 ? "Showing 1 resource." : "Showing " + matches.length + " resources.";
-    }
-    form.addEventListener("change", apply);
-    apply();
+    return form;
   }
 
   function enhanceSearch(box) {
@@ -91,7 +134,8 @@
     script.onload = function () {
       box.replaceChildren();
       /* global PagefindUI */
-      new PagefindUI({ element: "#tie-search", bundlePath: bundle, showSubResults: true, showImages: false });
+      // No sub-results: resources are short, and the first would repeat the title.
+      new PagefindUI({ element: "#tie-search", bundlePath: bundle, showSubResults: false, showImages: false });
       var input = box.querySelector("input");
       if (input) input.setAttribute("aria-label", "Search the library");
       // Pagefind's form stops its own submission; its javascript: action would only trip the
