@@ -36,6 +36,7 @@ OTHER_MARKUP = re.compile(r"<(!--|!\[CDATA\[|\?|![A-Za-z])")
 ATTRIBUTE = re.compile(r"([^\s=/]+)(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
 ATTR_TOKEN = re.compile(r"[.#][A-Za-z][\w-]*")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line ends are text
 SNIPPET = re.compile(r"(^|\s|;)--8<--")
 JINJA = re.compile(r"\{%-?\s*(include|import|extends)\b")
 # Links are found in the whole body, not line by line: Markdown lets a link's address, or a
@@ -110,6 +111,9 @@ def check(path: str, rel: str, body: str, first_line: int, site: Site) -> list[P
 
 def _check_line(path: str, number: int, line: str) -> list[Problem]:
     out: list[Problem] = []
+    # Python-Markdown marks its placeholders with control characters (\x02 ... \x03): text must not hold them.
+    for character in sorted(set(CONTROL.findall(line.rstrip("\r")))):
+        out.append(Problem(path, number, "text", "printable text", f"the control character U+{ord(character):04X}"))
     if SNIPPET.search(line) or JINJA.search(line):
         out.append(Problem(path, number, "include", "no includes in contributed content", show(line.strip())))
     for match in OTHER_MARKUP.finditer(line):

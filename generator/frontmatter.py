@@ -10,6 +10,9 @@ import yaml
 from .problems import Problem, show
 
 FENCE = "---"
+# Characters YAML refuses to read at all (and that no one means to type): C0 and C1 controls but tab and
+# line ends, and the non-characters. Found first, so each is reported at its line.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 BOOL_WORDS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
 SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
@@ -151,11 +154,12 @@ def load_file(path: str, raw: bytes, what: str = "file") -> tuple[dict | None, d
 
 def load_yaml(path: str, text: str, first_line: int, what: str) -> tuple[dict | None, dict[str, int], list[Problem]]:
     """Load YAML text that must be a mapping. Returns (data or None, line of each key, problems)."""
-    problems = [
-        Problem(path, number, what, "spaces for indentation", "a tab")
-        for number, line in enumerate(text.split("\n"), start=first_line)
-        if "\t" in line
-    ]
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if "\t" in line:
+            problems.append(Problem(path, number, what, "spaces for indentation", "a tab"))
+        for character in sorted(set(CONTROL.findall(line.rstrip("\r")))):
+            problems.append(Problem(path, number, what, "printable text", f"the control character U+{ord(character):04X}"))
     if problems:
         return None, {}, problems
     loader = _composed_by_libyaml(text) or _Loader(text)

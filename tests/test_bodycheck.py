@@ -219,3 +219,11 @@ def test_scheme_is_banned(url, banned):
 )
 def test_stays_on_site(url, local):
     assert bodycheck.stays_on_site(url) is local
+
+
+def test_control_characters_are_refused_in_the_body():
+    # Python-Markdown keeps raw HTML aside behind \x02...\x03 placeholders; text must not forge them.
+    assert problems("Fine.\nSee \x02wzxhzdk:0\x03 here.\n", first_line=12) == [
+        "content/guidance/here.md:13: text: expected printable text, got the control character U+0002",
+        "content/guidance/here.md:13: text: expected printable text, got the control character U+0003",
+    ]

@@ -170,3 +170,12 @@ def test_a_whole_yaml_file_is_loaded_with_lines_from_one():
     assert problems == []
     assert data["edition"] == "2026"
     assert lines["themes[0]"] == 3
+
+
+def test_control_characters_yaml_cannot_read_are_reported_at_their_lines_not_raised():
+    doc, problems = parse("content/guidance/x.md", b"---\ntitle: A\x00B\nsummary: ok\nthemes: \x1b[31m\n---\n")
+    assert doc is None
+    assert [str(p) for p in problems] == [
+        "content/guidance/x.md:2: front matter: expected printable text, got the control character U+0000",
+        "content/guidance/x.md:4: front matter: expected printable text, got the control character U+001B",
+    ]
