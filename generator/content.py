@@ -133,6 +133,7 @@ def load(root: Path, ctx: fieldcheck.Context, generated: frozenset[str] = frozen
     """
     problems: list[Problem] = []
     docs: list[tuple[frontmatter.Document, str, Kind]] = []
+    unusable: list[tuple[str, str, str, int]] = []  # (path, rel, body, body line) of files whose fields have problems
     files: set[str] = set()
     if not root.is_dir():
         return [], [Problem(str(root), 1, "content", "a folder of resources", "no such folder")]
@@ -165,6 +166,8 @@ def load(root: Path, ctx: fieldcheck.Context, generated: frozenset[str] = frozen
         problems.extend(found)
         if not found and not any(p.path == label for p in problems):
             docs.append((doc, rel, kind))
+        else:
+            unusable.append((doc.path, rel, doc.body, doc.body_line))  # its body is checked too: every problem in one run
         files.add(rel)
     resources = [_resource(doc, rel, kind) for doc, rel, kind in docs]
     published = [r for r in resources if not r.draft]
@@ -172,9 +175,8 @@ def load(root: Path, ctx: fieldcheck.Context, generated: frozenset[str] = frozen
         files=frozenset(r.rel for r in published) | frozenset(f for f in files if not f.endswith(".md")),
         addresses=frozenset(r.address for r in published) | generated | frozenset("/" + f for f in files if not f.endswith(".md")),
     )
-    for r in resources:
-        found = bodycheck.check(r.path, r.rel, r.body, r.body_line, site)
-        problems.extend(found)
+    for path, rel, body, body_line in [(r.path, r.rel, r.body, r.body_line) for r in resources] + unusable:
+        problems.extend(bodycheck.check(path, rel, body, body_line, site))
     problems.extend(_check_addresses(resources))
     bad = {p.path for p in problems}
     return [r for r in resources if r.path not in bad], problems

@@ -203,14 +203,17 @@ def test_every_line_has_the_form_path_line_field_expected_got(bad_run):
     assert all(form.match(line) for line in bad_run.stdout.splitlines()), bad_run.stdout
 
 
-def test_every_problem_in_a_files_front_matter_is_reported(tmp_path):
+def test_every_problem_in_a_file_is_reported_front_matter_and_body_together(tmp_path):
     text = GOOD.replace("licence: OGL-UK-3.0", "licence: MIT\ncolour: red").replace("name: Finance team", "name: yes")
+    text += "\n<script>alert(1)</script>\n"
     run = tie_check(make_tree(tmp_path, {"guidance/many.md": text.encode()}))
     assert run.returncode == 1
     assert [": ".join(line.split(": ")[:2]) for line in run.stdout.splitlines()] == [
         "content/guidance/many.md:8: contact.name",
         "content/guidance/many.md:10: licence",
         "content/guidance/many.md:11: colour",
+        "content/guidance/many.md:17: html",
+        "content/guidance/many.md:17: html",
     ]
 
 
