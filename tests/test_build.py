@@ -66,7 +66,10 @@ def site(tmp_path_factory) -> Path:
 
 def test_an_example_case_study_carries_the_example_banner(site):
     page = html_of(site, "/case-studies/front-door/")
-    assert '<div class="tie-banner tie-banner--example" role="note" data-pagefind-ignore><p><strong>Example case study.</strong>' in page
+    assert (
+        '<div class="tie-banner tie-banner--example" role="note" data-pagefind-ignore><p><strong>Example case study.</strong>'
+        in page
+    )
 
 
 def test_a_resource_past_its_review_date_carries_the_review_banner(site):
@@ -249,7 +252,15 @@ def test_pages_served_by_the_app_raise_no_content_security_policy_errors(live_se
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    for address in ("/", "/library/", "/case-studies/front-door/", "/search/", "/self-assessment/", "/no-such-page/"):
+    for address in (
+        "/",
+        "/library/",
+        "/case-studies/front-door/",
+        "/search/",
+        "/self-assessment/",
+        "/no-such-page/",
+        "/app/no-such-page",
+    ):
         page.goto(live_server.url + address)
         page.wait_for_load_state("networkidle")
     page.goto(live_server.url + "/search/")
