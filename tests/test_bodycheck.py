@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import bodycheck
 
@@ -227,3 +229,10 @@ def test_control_characters_are_refused_in_the_body():
         "content/guidance/here.md:13: text: expected printable text, got the control character U+0002",
         "content/guidance/here.md:13: text: expected printable text, got the control character U+0003",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>[]()!`~{}:#=\"' \n\tajsvcript&;%/\\-8^*")), max_size=200))
+def test_no_body_raises_and_every_problem_is_on_one_of_its_lines(body):
+    found = bodycheck.check("content/guidance/here.md", "guidance/here.md", body, 20, SITE)
+    assert all(20 <= p.line < 20 + body.count("\n") + 1 for p in found)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.frontmatter import load_file, parse
 
@@ -179,3 +181,15 @@ def test_control_characters_yaml_cannot_read_are_reported_at_their_lines_not_rai
         "content/guidance/x.md:2: front matter: expected printable text, got the control character U+0000",
         "content/guidance/x.md:4: front matter: expected printable text, got the control character U+001B",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=400)
+    | st.text(max_size=400).map(lambda t: ("---\n" + t + "\n---\nBody\n").encode("utf-8", "surrogatepass"))
+)
+def test_no_input_raises_every_problem_has_a_line_in_the_file(raw):
+    doc, problems = parse("content/guidance/x.md", raw)
+    lines = raw.count(b"\n") + 1
+    assert all(1 <= p.line <= lines for p in problems)
+    assert doc is not None or problems
