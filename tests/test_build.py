@@ -36,6 +36,44 @@ A claim[^src] with a footnote.
 """
 
 
+RICH = """---
+title: Everything Markdown can do here
+summary: A page using each construct contributors may use.
+themes: [governance]
+published: 2026-02-01
+review_by: 2027-02-01
+contact:
+  name: Team
+  email: team@example.gov.uk
+licence: OGL-UK-3.0
+---
+!!! warning "Before you start"
+    Read the *policy*.
+
+??? note "More detail"
+    Hidden until opened.
+
+```python title="check.py"
+total = 1 + 2
+```
+
+| Item | Cost |
+|:-----|-----:|
+| Tea  | 2    |
+
+Term
+:   Its meaning.
+
+The MTFP[^1] uses <kbd>Ctrl</kbd>, H<sub>2</sub>O and x<sup>2</sup>.
+
+*[MTFP]: Medium-term financial plan
+
+[Start a review](../../library/){ .md-button }
+
+[^1]: A footnote.
+"""
+
+
 def html_of(site: Path, address: str) -> str:
     return (site / address.strip("/") / "index.html").read_text(encoding="utf-8")
 
@@ -58,6 +96,7 @@ def site(tmp_path_factory) -> Path:
     content = tmp / "content"
     shutil.copytree(EXAMPLES / "content", content)
     (content / "guidance" / "odd-characters.md").write_text(ODD, encoding="utf-8")
+    (content / "guidance" / "rich.md").write_text(RICH, encoding="utf-8")
     lib = load(content, EXAMPLES / "questionnaire", COUNCILS)
     assert lib.problems == []
     build(lib, ROOT, tmp / "build" / "docs", tmp / "site", content, today=TODAY)
@@ -124,6 +163,25 @@ def test_footnotes_stay_inside_the_contributed_part(site):
     part = contributed_part(html_of(site, "/guidance/odd-characters/"))
     assert '<div class="footnote">' in part
     assert '<a href="https://www.gov.uk/" rel="noopener noreferrer">a link</a>' in part
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div class="admonition warning">\n<p class="admonition-title">Before you start</p>',
+        '<details class="note">\n<summary>More detail</summary>',
+        '<span class="filename">check.py</span>',
+        '<th style="text-align:left">Item</th>',
+        '<td style="text-align:right">2</td>',
+        "<dt>Term</dt>",
+        '<abbr title="Medium-term financial plan">MTFP</abbr>',
+        "<kbd>Ctrl</kbd>",
+        '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1"',
+        '<a class="md-button" href="../../library/"',
+    ],
+)
+def test_the_sanitiser_keeps_the_markup_material_styles(site, markup):
+    assert markup in contributed_part(html_of(site, "/guidance/rich/"))
 
 
 def test_permalink_marks_are_kept_out_of_the_search_index(site):
