@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from functions.settings import ROOT
 from generator import content as content_module
@@ -316,7 +317,9 @@ def test_no_payload_runs_when_the_library_filters_redraw_the_list(watched, stati
     page.goto(static_url + "/library/")
     page.get_by_role("checkbox", name="Guidance").check()
     page.get_by_role("checkbox", name="Support offers").check()
-    page.locator("#tie-results li").first.wait_for()
+    expect(page.locator("#tie-showing")).to_have_text(re.compile(r"^Showing \d+ resources\.$"))
+    while page.get_by_role("button", name="Show more results").count():
+        page.get_by_role("button", name="Show more results").click()
     assert page.locator("#tie-results li").count() > 50  # the whole list, redrawn from library.json
     assert page.evaluate(SWEEP) is None
     page.wait_for_timeout(150)
