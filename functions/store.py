@@ -17,6 +17,7 @@ from pathlib import Path
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another to finish before giving up
+POOL_WAIT = 5  # seconds a request waits for a PostgreSQL connection before answering 503, rather than hang
 
 
 class StoreError(Exception):
@@ -103,7 +104,7 @@ class Store:
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
-        pool = ConnectionPool(url, min_size=1, max_size=size, kwargs={"row_factory": dict_row}, open=False)
+        pool = ConnectionPool(url, min_size=1, max_size=size, kwargs={"row_factory": dict_row}, open=False, timeout=POOL_WAIT)
         try:
             pool.open(wait=True, timeout=10)
         except Exception as err:
@@ -148,9 +149,17 @@ class Store:
                 else:
                     conn.execute("COMMIT")
         else:
-            with self._pool.connection() as conn:
-                with conn.transaction():
-                    yield Tx(conn, "postgresql")
+            from psycopg import OperationalError
+            from psycopg_pool import PoolTimeout
+
+            try:
+                with self._pool.connection() as conn:
+                    with conn.transaction():
+                        yield Tx(conn, "postgresql")
+            except (OperationalError, PoolTimeout) as err:
+                # the server went away (a restart, a crash, the network): a 503, and the pool drops the
+                # broken connection and makes new ones once the server is back
+                raise StoreError(f"database at {_redact(self.url)} could not be used: {str(err).splitlines()[0]}") from None
 
     def close(self) -> None:
         if self.dialect == "sqlite":
