@@ -45,6 +45,14 @@ test: $(STAMP) ## set up and run every test
 lint: $(STAMP) ## lint and check formatting
 	$(BIN)/ruff check generator functions tests benchmarks
 
+bench-load: $(STAMP) ## saving answers under load against a bare insert, SQLite and PostgreSQL (a few minutes)
+	$(BIN)/python -m benchmarks.load
+
+durability: $(STAMP) ## kill the app (and PostgreSQL) under load; check no acknowledged save is lost (a few minutes)
+	$(BIN)/python -m benchmarks.durability
+
+.PHONY: bench-load durability
+
 lock: ## re-pin requirements.lock from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --output-file requirements.lock requirements.in
 
