@@ -45,6 +45,9 @@ test: $(STAMP) ## set up and run every test
 lint: $(STAMP) ## lint and check formatting
 	$(BIN)/ruff check generator functions tests benchmarks
 
+bench-build: $(STAMP) ## measure the site build and a first search at 100, 1,000 and 5,000 resources (slow)
+	$(BIN)/python -m benchmarks.build_scale
+
 bench-load: $(STAMP) ## saving answers under load against a bare insert, SQLite and PostgreSQL (a few minutes)
 	$(BIN)/python -m benchmarks.load
 
@@ -59,4 +62,4 @@ lock: ## re-pin requirements.lock from requirements.in
 clean: ## remove what builds and runs leave behind (keeps data/)
 	rm -rf build site .pytest_cache
 
-.PHONY: help setup editor check build run test lint lock clean
+.PHONY: help setup editor check build run test lint bench-build lock clean
