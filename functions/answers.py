@@ -197,8 +197,8 @@ def _answers(edition: Edition, council_type: str | None, value: Any, problems: l
     out: dict[str, Answer] = {}
     statements = _statements(edition)
     for statement_id, raw in value.items():
-        where = f"answers.{_key(statement_id)}"
         statement = statements.get(statement_id)
+        where = f"answers.{statement_id if statement else _key(statement_id)}"
         if statement is None:
             problems.append(
                 Problem(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -119,6 +120,11 @@ def response_json(round_: rounds.Round, response: responses.Response | None) -> 
     }
 
 
+def as_text(round_: rounds.Round, response: responses.Response) -> str:
+    """A saved response as the PUT answers it, byte for byte the same when an idempotent retry replays it."""
+    return json.dumps(response_json(round_, response), ensure_ascii=False, separators=(",", ":"))
+
+
 # -- what every endpoint checks first ------------------------------------------------------------
 
 
@@ -217,61 +223,115 @@ async def put_my_response(request: Request) -> Response:
     fingerprint = (
         idempotency.fingerprint("PUT", request.url.path, raw + (request.headers.get("if-match") or "").encode()) if key else ""
     )
-    app = request.app
-
-    def save() -> tuple[int, str, dict]:
-        now = app.state.clock.now()
-        with app.state.store.transaction() as tx:
-            guards.check_member(tx, person, code)
-            if key is not None:
-                try:
-                    replay = idempotency.recall(tx, person.id, key, fingerprint)
-                except idempotency.KeyReused:
-                    raise BadRequest(
-                        [
-                            {
-                                "where": idempotency.HEADER,
-                                "message": f"{idempotency.HEADER}: expected a new key for a different request, got one already used",
-                            }
-                        ]
-                    ) from None
-                if replay is not None:
-                    return replay.status, replay.body, {"Idempotent-Replayed": "true"}
-            round_ = rounds.get(tx, code, round_id)
-            if round_ is None:
-                raise HTTPException(404, guards.NOT_FOUND)
-            edition = app.state.editions.get(round_.edition)
-            if edition is None:  # editions are never withdrawn; a round without one cannot be answered
-                raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
-            complete = (isinstance(body, dict) and body.get("submit") is True) or responses.is_submitted(tx, round_.id, person.id)
-            draft, problems = answers.check(edition, kind, body, required=answers.applicable(edition, kind) if complete else ())
-            problems = [p.as_dict() for p in problems] + header_problems
-            if problems:
-                raise BadRequest(problems)
-            if not round_.is_open:
-                raise RoundClosed()
-            saved = responses.save(
-                tx,
-                round_.id,
-                person.id,
-                based_on=draft.version,
-                respondent_role=draft.respondent_role,
-                routes=draft.routes,
-                answers=draft.answers,
-                submit=draft.submit,
-                at=now,
-            )
-            text = json.dumps(response_json(round_, saved), separators=(",", ":"))
-            if key is not None:
-                idempotency.remember(tx, person.id, key, fingerprint, idempotency.Outcome(200, text), now)
-            return 200, text, {"ETag": f'"{saved.version}"'}
-
     try:
-        status, text, headers = await blocking(save)
+        outcome = await blocking(_save, request.app, _Put(code, round_id, kind, person, body, key, fingerprint, header_problems))
+    except responses.RoundClosed:
+        raise RoundClosed() from None
     except Conflict:
-        based_on = body.get("version") if isinstance(body, dict) else None
-        return await blocking(_conflict, app, code, round_id, person, key, fingerprint, based_on)
-    return Response(text, status_code=status, media_type="application/json", headers=headers)
+        return await blocking(_conflict, request.app, code, round_id, person, key, fingerprint, _based_on(body))
+    if isinstance(outcome, idempotency.Outcome):
+        return Response(
+            outcome.body, status_code=outcome.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
+        )
+    round_, saved = outcome
+    return Response(as_text(round_, saved), media_type="application/json", headers={"ETag": f'"{saved.version}"'})
+
+
+@dataclass(frozen=True)
+class _Put:
+    """One PUT of a member's own response, as received."""
+
+    code: str
+    round_id: str
+    council_type: str
+    person: Person
+    body: Any
+    key: str | None
+    fingerprint: str
+    header_problems: list[dict]
+
+
+def _based_on(body: Any) -> Any:
+    return body.get("version") if isinstance(body, dict) else None
+
+
+def _save(app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses.Response]:
+    """Read, check and write one save, answering only once it has committed.
+
+    On SQLite, writers take turns (functions/store.py), so everything that only reads or thinks
+    happens first, in a read transaction, and the write transaction holds just the writes. On
+    PostgreSQL, where writers do not queue, one transaction saves the round trips of a second.
+    """
+    store = app.state.store
+    if store.dialect == "sqlite":
+        with store.transaction(write=False) as tx:
+            found = _read(tx, app, put)
+        if isinstance(found, idempotency.Outcome):
+            return found
+        draft = _check(app, put, *found)
+        with store.transaction() as tx:
+            return found[0], _write(tx, app, put, *found, draft)
+    with store.transaction() as tx:
+        found = _read(tx, app, put)
+        if isinstance(found, idempotency.Outcome):
+            return found
+        return found[0], _write(tx, app, put, *found, _check(app, put, *found))
+
+
+def _read(tx, app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses.Response | None]:
+    """The member's rights, an earlier answer to the same Idempotency-Key, the round and the stored response."""
+    guards.check_member(tx, put.person, put.code)
+    if put.key is not None:
+        try:
+            replay = idempotency.recall(tx, put.person.id, put.key, put.fingerprint)
+        except idempotency.KeyReused:
+            problem = f"{idempotency.HEADER}: expected a new key for a different request, got one already used"
+            raise BadRequest([{"where": idempotency.HEADER, "message": problem}]) from None
+        if replay is not None:
+            return replay
+    round_ = rounds.get(tx, put.code, put.round_id)
+    if round_ is None:
+        raise HTTPException(404, guards.NOT_FOUND)
+    return round_, responses.own(tx, round_.id, put.person.id)
+
+
+def _check(app, put: _Put, round_: rounds.Round, stored: responses.Response | None) -> answers.Draft:
+    """The body against the round's edition: a draft, or 422 with every problem. A submitted response stays complete."""
+    edition = app.state.editions.get(round_.edition)
+    if edition is None:  # editions are never withdrawn; a round without one cannot be answered
+        raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
+    body = put.body
+    complete = (isinstance(body, dict) and body.get("submit") is True) or (stored is not None and stored.submitted)
+    required = answers.applicable(edition, put.council_type) if complete else ()
+    draft, problems = answers.check(edition, put.council_type, body, required=required)
+    found = [p.as_dict() for p in problems] + put.header_problems
+    if found:
+        raise BadRequest(found)
+    if not round_.is_open:
+        raise RoundClosed()
+    return draft
+
+
+def _write(
+    tx, app, put: _Put, round_: rounds.Round, stored: responses.Response | None, draft: answers.Draft
+) -> responses.Response:
+    now = app.state.clock.now()
+    saved = responses.save(
+        tx,
+        round_.id,
+        put.person.id,
+        based_on=draft.version,
+        respondent_role=draft.respondent_role,
+        routes=draft.routes,
+        answers=draft.answers,
+        submit=draft.submit,
+        at=now,
+        stored=stored,
+    )
+    if put.key is not None:
+        outcome = idempotency.Outcome(200, as_text(round_, saved))
+        idempotency.remember(tx, put.person.id, put.key, put.fingerprint, outcome, now)
+    return saved
 
 
 def _conflict(app, code: str, round_id: str, person: Person, key: str | None, fingerprint: str, based_on: Any) -> Response:

@@ -105,6 +105,13 @@ def for_round(tx: Tx, round_id: str) -> list[Response]:
     return [_response(r, answers[r["id"]]) for r in rows]
 
 
+class RoundClosed(Conflict):
+    """The round is no longer open: answers cannot change."""
+
+
+UNREAD = object()  # `save` reads the stored response itself
+
+
 def save(
     tx: Tx,
     round_id: str,
@@ -116,50 +123,49 @@ def save(
     answers: dict[str, Answer],
     submit: bool,
     at: int,
+    stored: Response | None | object = UNREAD,
 ) -> Response:
     """Replace the person's response with these answers, in the caller's transaction.
 
-    `based_on` is the version the person last saw (0 when they have none). Raises StaleVersion when
-    the stored version differs. A response once submitted stays submitted (it keeps its first
-    submission time); the caller checks that a save to it is complete.
+    `based_on` is the version the person last saw (0 when they have none): StaleVersion if the
+    stored version differs. RoundClosed if the round is not open. A response once submitted stays
+    submitted (it keeps its first submission time); the caller checks that a save to it is complete.
+
+    `stored` may be the response as read earlier (`own`), in another transaction: the write then
+    takes only the statements that change something, which matters on SQLite, where writers take
+    turns. It is safe: the update below happens only if the version is still the one read, and
+    every save moves the version on, so nothing can have changed in between.
     """
-    row = tx.one("SELECT id, version, submitted_at FROM responses WHERE round_id = ? AND person_id = ?", (round_id, person_id))
+    if stored is UNREAD:
+        stored = own(tx, round_id, person_id)
+    have = stored.version if stored is not None else 0
+    if have != based_on:
+        raise StaleVersion(stored, based_on)
     routes_json = json.dumps(list(routes))
-    if row is None:
-        if based_on != 0:
-            raise StaleVersion(None, based_on)
-        response_id, version = new_id(), 1
-        submitted_at = at if submit else None
+    is_open = "EXISTS (SELECT 1 FROM rounds WHERE id = ? AND status = 'open')"
+    if stored is None:
+        response_id, version, submitted_at = new_id(), 1, (at if submit else None)
         # a concurrent first save by the same person takes the unique (round_id, person_id) key: Conflict
-        tx.insert(
-            "responses",
-            {
-                "id": response_id,
-                "round_id": round_id,
-                "person_id": person_id,
-                "respondent_role": respondent_role,
-                "routes": routes_json,
-                "version": version,
-                "updated_at": at,
-                "submitted_at": submitted_at,
-            },
+        done = tx.execute(
+            "INSERT INTO responses (id, round_id, person_id, respondent_role, routes, version, updated_at, submitted_at) "
+            f"SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE {is_open}",
+            (response_id, round_id, person_id, respondent_role, routes_json, version, at, submitted_at, round_id),
         )
+        before: dict[str, Answer] = {}
     else:
-        response_id, version = row["id"], row["version"] + 1
-        submitted_at = row["submitted_at"] if row["submitted_at"] is not None else (at if submit else None)
-        if row["version"] != based_on:
-            raise StaleVersion(own(tx, round_id, person_id), based_on)
-        changed = tx.execute(
-            "UPDATE responses SET respondent_role = ?, routes = ?, version = ?, updated_at = ?, submitted_at = ? WHERE id = ? AND version = ?",
-            (respondent_role, routes_json, version, at, submitted_at, response_id, based_on),
+        response_id, version = stored.id, stored.version + 1
+        submitted_at = stored.submitted_at if stored.submitted_at is not None else (at if submit else None)
+        done = tx.execute(
+            "UPDATE responses SET respondent_role = ?, routes = ?, version = ?, updated_at = ?, submitted_at = ? "
+            f"WHERE id = ? AND version = ? AND {is_open}",
+            (respondent_role, routes_json, version, at, submitted_at, response_id, based_on, round_id),
         )
-        if changed != 1:  # another save slipped in between the read and the update
-            raise StaleVersion(own(tx, round_id, person_id), based_on)
-        _replace_answers(tx, response_id, answers)
-        return Response(
-            response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes)
-        )
-    _insert_answers(tx, response_id, answers)
+        before = stored.answers
+    if done != 1:  # the round closed, or another save slipped in since the response was read
+        if tx.value(f"SELECT 1 WHERE {is_open}", (round_id,)) is None:
+            raise RoundClosed(f"round {round_id} is not open")
+        raise StaleVersion(own(tx, round_id, person_id), based_on)
+    _replace_answers(tx, response_id, before, answers)
     return Response(
         response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes)
     )
@@ -168,10 +174,9 @@ def save(
 FEW = 3  # changed answers updated one by one; more are deleted and inserted again in two statements
 
 
-def _replace_answers(tx: Tx, response_id: str, answers: dict[str, Answer]) -> None:
+def _replace_answers(tx: Tx, response_id: str, stored: dict[str, Answer], answers: dict[str, Answer]) -> None:
     """Write only what changed. A save as you go changes one answer of forty: rewriting them all would
     write (and, on SQLite, sync) ten times the data for the same result."""
-    stored = {r["statement_id"]: _answer(r) for r in tx.all("SELECT * FROM answers WHERE response_id = ?", (response_id,))}
     gone = [sid for sid in stored if sid not in answers]
     changed = [a for sid, a in answers.items() if sid in stored and stored[sid] != a]
     new = {sid: a for sid, a in answers.items() if sid not in stored}

@@ -220,3 +220,50 @@ def test_the_openapi_document_is_generated_from_the_questionnaire(client):
     assert schemas["StatementId"]["enum"] == ["PLC-01", "PLC-02", "LDP-01", "FIN-01", "FIN-02", "GOV-01", "CAP-01"]
     assert schemas["Stage"]["enum"] == ["not-yet", "understands", "plans", "does", "reviews", "dont-know"]
     assert set(schemas["Answers"]["properties"]) == set(schemas["StatementId"]["enum"])
+
+
+def test_a_replayed_answer_is_byte_for_byte_the_first_even_with_accents(client, member):
+    _, round_, headers = member
+    body = {"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "Café — Ysbyty Gwynedd"}}}
+    first = put(client, round_, headers, body, **{"Idempotency-Key": "k-accents"})
+    retry = put(client, round_, headers, body, **{"Idempotency-Key": "k-accents"})
+    assert first.status_code == 200 and retry.content == first.content
+    assert first.json()["answers"]["PLC-01"]["comment"] == "Café — Ysbyty Gwynedd"
+
+
+def test_the_same_rules_hold_on_postgresql(settings, smtp_server, postgres_url):
+    """Saving, every problem listed, stale versions, idempotency and closed rounds, on the app running on PostgreSQL."""
+    from starlette.testclient import TestClient
+
+    from functions.app import create_app
+
+    from .conftest import PeopleFactory
+
+    pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
+    try:
+        people = PeopleFactory(pg)
+        ann = people.add("ann@eastsussex.gov.uk", council=COUNTY)
+        lead = people.add("lead@eastsussex.gov.uk", council=COUNTY, role="super-user")
+        with pg.state.store.transaction() as tx:
+            round_ = rounds.open_round(tx, COUNTY, "2026", lead.id, pg.state.clock.now())
+        with TestClient(pg, base_url="https://testserver") as client:
+            people.sign_in(client, ann)
+            headers = {"X-CSRF-Token": form_token(client)}
+            body = {"version": 0, "answers": {"PLC-01": {"current": "plans", "ambition": "does", "comment": "NUL-free"}}}
+            first = put(client, round_, headers, body, **{"Idempotency-Key": "pg-1"})
+            assert first.status_code == 200 and first.json()["version"] == 1
+            assert put(client, round_, headers, body, **{"Idempotency-Key": "pg-1"}).content == first.content
+            assert put(client, round_, headers, body).status_code == 409
+            bad = put(
+                client,
+                round_,
+                headers,
+                {"version": 1, "answers": {"PLC-01": {"current": "does", "ambition": "plans", "comment": "\x00"}}},
+            )
+            assert bad.status_code == 422 and len(bad.json()["error"]["problems"]) == 2
+            with pg.state.store.transaction() as tx:
+                rounds.set_status(tx, COUNTY, round_.id, rounds.CLOSED, pg.state.clock.now())
+            assert put(client, round_, headers, {"version": 1, "answers": {}}).status_code == 409
+            assert client.get(url(round_)).json()["answers"]["PLC-01"]["comment"] == "NUL-free"
+    finally:
+        pg.state.store.close()

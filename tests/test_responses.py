@@ -132,3 +132,52 @@ def test_a_save_that_changes_some_answers_stores_exactly_the_new_set(setting, ch
         stored = responses.own(tx, round_.id, ann.id)
     assert stored == saved
     assert stored.answers == dict(sorted(after.items()))
+
+
+def test_a_save_based_on_a_response_read_earlier_is_refused_if_another_save_came_between(setting):
+    store, round_, ann, _ = setting
+    save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    with store.transaction(write=False) as tx:
+        read_earlier = responses.own(tx, round_.id, ann.id)
+    newer = save(store, round_.id, ann.id, 1, [Answer("PLC-01", "does", "does")])
+    with pytest.raises(StaleVersion) as refused, store.transaction() as tx:
+        responses.save(
+            tx,
+            round_.id,
+            ann.id,
+            based_on=1,
+            respondent_role=None,
+            routes=(),
+            answers={},
+            submit=False,
+            at=AT,
+            stored=read_earlier,
+        )
+    assert refused.value.current == newer
+
+
+def test_a_save_to_a_round_that_is_no_longer_open_is_refused(setting):
+    store, round_, ann, bob = setting
+    save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    with store.transaction(write=False) as tx:
+        read_while_open = responses.own(tx, round_.id, ann.id)
+    with store.transaction() as tx:
+        rounds.set_status(tx, E, round_.id, rounds.CLOSED, AT + 1)
+    with pytest.raises(responses.RoundClosed):
+        save(store, round_.id, bob.id, 0, [Answer("PLC-01", "plans", "does")])  # a first save
+    with pytest.raises(responses.RoundClosed), store.transaction() as tx:
+        responses.save(
+            tx,
+            round_.id,
+            ann.id,
+            based_on=1,
+            respondent_role=None,
+            routes=(),
+            answers={},
+            submit=False,
+            at=AT,
+            stored=read_while_open,
+        )
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == read_while_open
+        assert responses.own(tx, round_.id, bob.id) is None
