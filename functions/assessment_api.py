@@ -174,10 +174,10 @@ async def my_response(request: Request) -> JSONResponse:
     def read():
         with request.app.state.store.transaction(write=False) as tx:
             guards.check_member(tx, person, code)
-            round_ = rounds.get(tx, code, round_id)
+            round_, response = responses.in_round(tx, code, round_id, person.id)
             if round_ is None:
                 raise HTTPException(404, guards.NOT_FOUND)
-            return round_, responses.own(tx, round_id, person.id)
+            return round_, response
 
     round_, response = await blocking(read)
     return JSONResponse(response_json(round_, response), headers={"ETag": f'"{response.version if response else 0}"'})
@@ -289,10 +289,10 @@ def _read(tx, app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, respo
             raise BadRequest([{"where": idempotency.HEADER, "message": problem}]) from None
         if replay is not None:
             return replay
-    round_ = rounds.get(tx, put.code, put.round_id)
+    round_, stored = responses.in_round(tx, put.code, put.round_id, put.person.id)
     if round_ is None:
         raise HTTPException(404, guards.NOT_FOUND)
-    return round_, responses.own(tx, round_.id, put.person.id)
+    return round_, stored
 
 
 def _check(app, put: _Put, round_: rounds.Round, stored: responses.Response | None) -> answers.Draft:

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from .ids import new_id
+from .rounds import Round
 from .store import Conflict, Tx
 
 
@@ -84,9 +85,32 @@ def own(tx: Tx, round_id: str, person_id: str) -> Response | None:
     return _response(row, {r["statement_id"]: _answer(r) for r in rows})
 
 
-def is_submitted(tx: Tx, round_id: str, person_id: str) -> bool:
-    """Whether the person has submitted their response (without reading its answers)."""
-    return tx.value("SELECT submitted_at FROM responses WHERE round_id = ? AND person_id = ?", (round_id, person_id)) is not None
+def in_round(tx: Tx, council: str, round_id: str, person_id: str) -> tuple[Round | None, Response | None]:
+    """The council's round and the person's own response to it, in one query (a save reads both, and on
+    PostgreSQL every query is a round trip). (None, None) when the round is not the council's."""
+    rows = tx.all(
+        "SELECT r.id AS r_id, r.council AS r_council, r.edition AS r_edition, r.year AS r_year, r.status AS r_status, "
+        "r.opened_at AS r_opened_at, r.closed_at AS r_closed_at, s.id, s.round_id, s.person_id, s.respondent_role, s.routes, "
+        "s.version, s.updated_at, s.submitted_at, a.statement_id, a.current, a.ambition, a.comment "
+        "FROM rounds r LEFT JOIN responses s ON s.round_id = r.id AND s.person_id = ? "
+        "LEFT JOIN answers a ON a.response_id = s.id WHERE r.id = ? AND r.council = ? ORDER BY a.statement_id",
+        (person_id, round_id, council),
+    )
+    if not rows:
+        return None, None
+    first = rows[0]
+    round_ = Round(
+        first["r_id"],
+        first["r_council"],
+        first["r_edition"],
+        first["r_year"],
+        first["r_status"],
+        first["r_opened_at"],
+        first["r_closed_at"],
+    )
+    if first["id"] is None:
+        return round_, None
+    return round_, _response(first, {r["statement_id"]: _answer(r) for r in rows if r["statement_id"] is not None})
 
 
 def for_round(tx: Tx, round_id: str) -> list[Response]:

@@ -181,3 +181,12 @@ def test_a_save_to_a_round_that_is_no_longer_open_is_refused(setting):
     with store.transaction(write=False) as tx:
         assert responses.own(tx, round_.id, ann.id) == read_while_open
         assert responses.own(tx, round_.id, bob.id) is None
+
+
+def test_the_round_and_the_persons_own_response_are_read_together(setting):
+    store, round_, ann, bob = setting
+    saved = save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does", "a"), Answer("PLC-02", None, None, "")])
+    with store.transaction(write=False) as tx:
+        assert responses.in_round(tx, E, round_.id, ann.id) == (round_, saved)
+        assert responses.in_round(tx, E, round_.id, bob.id) == (round_, None)
+        assert responses.in_round(tx, "E07000224", round_.id, ann.id) == (None, None)  # another council's round
