@@ -22,7 +22,7 @@ from starlette.routing import Route
 from generator import vocabulary as v
 from generator.questionnaire import Edition, latest
 
-from . import answers, assessment_schema, guards, idempotency, responses, rounds
+from . import answers, assessment_schema, guards, idempotency, responses, rounds, save_batches
 from .people import Person
 from .store import Conflict
 from .web import BadRequest, api_token_ok, blocking, json_body
@@ -256,11 +256,12 @@ def _based_on(body: Any) -> Any:
 
 
 def _save(app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses.Response]:
-    """Read, check and write one save, answering only once it has committed.
+    """Read, check and write one save, answering only once the commit that holds it is done.
 
-    On SQLite, writers take turns (functions/store.py), so everything that only reads or thinks
-    happens first, in a read transaction, and the write transaction holds just the writes. On
-    PostgreSQL, where writers do not queue, one transaction saves the round trips of a second.
+    On SQLite, writers take turns and every commit waits for the disk, so the save is read and
+    checked first, then written together with the saves arriving alongside it, in one transaction
+    with one commit (functions/save_batches.py). On PostgreSQL, where writers do not queue and each
+    statement is a round trip, one transaction per save does all of it with the fewest.
     """
     store = app.state.store
     if store.dialect == "sqlite":
@@ -269,8 +270,7 @@ def _save(app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses
         if isinstance(found, idempotency.Outcome):
             return found
         draft = _check(app, put, *found)
-        with store.transaction() as tx:
-            return found[0], _write(tx, app, put, *found, draft)
+        return found[0], save_batches.for_store(store).write(lambda tx: _write(tx, app, put, *found, draft))
     with store.transaction() as tx:
         found = _read(tx, app, put)
         if isinstance(found, idempotency.Outcome):

@@ -1,0 +1,103 @@
+"""Group commit: saves arriving together share one transaction and one commit, each undone alone if it fails."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from functions import save_batches
+from functions.store import Conflict
+
+
+def insert(bucket: str, window: int = 0):
+    def work(tx):
+        tx.insert("rate_limits", {"bucket": bucket, "window_start": window, "hits": 1})
+        return bucket
+
+    return work
+
+
+def buckets(store) -> list[str]:
+    with store.transaction(write=False) as tx:
+        return sorted(r["bucket"] for r in tx.all("SELECT bucket FROM rate_limits"))
+
+
+def test_saves_from_many_threads_are_all_committed_and_each_gets_its_own_result(fresh_store):
+    batches = save_batches.for_store(fresh_store)
+    results: dict[int, str] = {}
+
+    def one(i: int) -> None:
+        results[i] = batches.write(insert(f"b{i:03d}"))
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {i: f"b{i:03d}" for i in range(40)}
+    assert buckets(fresh_store) == [f"b{i:03d}" for i in range(40)]
+
+
+def test_a_failing_save_is_undone_alone_and_told_why(fresh_store):
+    batches = save_batches.for_store(fresh_store)
+    batches.write(insert("taken"))
+    gate = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def blocker(tx):  # holds the writing thread, so that the next three wait and go in one batch
+        gate.wait(5)
+        return "blocker"
+
+    def run(name, work):
+        try:
+            outcomes[name] = batches.write(work)
+        except Exception as err:
+            outcomes[name] = err
+
+    threads = [threading.Thread(target=run, args=("blocker", blocker))]
+    threads[0].start()
+    time.sleep(0.2)
+    for name, work in (("a", insert("a")), ("dup", insert("taken")), ("c", insert("c"))):
+        threads.append(threading.Thread(target=run, args=(name, work)))
+        threads[-1].start()
+    time.sleep(0.2)
+    gate.set()
+    for t in threads:
+        t.join()
+    assert isinstance(outcomes["dup"], Conflict)
+    assert (outcomes["a"], outcomes["c"]) == ("a", "c")
+    assert buckets(fresh_store) == ["a", "c", "taken"]
+
+
+def test_when_the_commit_fails_every_save_in_it_is_told_and_none_is_kept(fresh_store, monkeypatch):
+    batches = save_batches.for_store(fresh_store)
+
+    class Broken(Exception):
+        pass
+
+    real = fresh_store.transaction
+
+    def failing(write=True):
+        if not write:
+            return real(write)
+        raise Broken("the database went away")
+
+    monkeypatch.setattr(fresh_store, "transaction", failing)
+    with pytest.raises(Broken):
+        batches.write(insert("lost"))
+    monkeypatch.setattr(fresh_store, "transaction", real)
+    assert buckets(fresh_store) == []
+
+
+def test_the_writing_thread_stops_when_idle_and_starts_again(fresh_store, monkeypatch):
+    monkeypatch.setattr(save_batches, "IDLE", 0.1)
+    batches = save_batches.for_store(fresh_store)
+    batches.write(insert("first"))
+    deadline = time.monotonic() + 5
+    while batches.thread is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert batches.thread is None
+    assert batches.write(insert("second")) == "second"
+    assert buckets(fresh_store) == ["first", "second"]
