@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from . import layout
+from . import layout, times
 from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok
 
 
@@ -38,6 +38,7 @@ def templates(site_dir) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["uk_time"] = times.uk_time  # every page shows times one way: UK time, zone named
     return env
 
 
