@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.questionnaire import Edition, Statement
 from generator.vocabulary import ROUTES, STAGES, Term, Vocabulary
@@ -26,25 +26,38 @@ from .store import Conflict, Tx
 RATIONALE_MAX = 1000  # characters: the reason in a sentence or two, as a committee paper would record it
 POSITION = {stage: i for i, stage in enumerate(STAGES.ids)}
 
+# Who sees what (docs/decisions/0006-consensus-data.md): the council's members always see the whole
+# response, rationale included. Outside the council, a response is seen only as stages, ambitions
+# and routes: the rationale is free text, and free text never leaves the council; nor does who
+# published it. "Similar councils" does not open the response to any other council: until the
+# benchmarks' comparator groups exist, similar councils see it only inside the anonymised benchmarks.
 SHARING = Vocabulary(
     "sharing",
     (
-        Term("council", "The council only", "Only the council's own members see the official response."),
+        Term(
+            "council",
+            "The council only",
+            "Only your council's members, signed in, see the response, rationale included. Nobody else sees it, "
+            "and it is not counted in the benchmarks.",
+        ),
         Term(
             "similar",
             "Similar councils",
-            "The council's members see it, and it is counted, without the council's name and only in groups of at least "
-            "five councils, in the benchmarks that similar councils see.",
+            "Your council's members see the response, rationale included. No other council sees it: its stages, "
+            "ambitions and routes are counted, without your council's name, in the benchmarks that signed-in members "
+            "of similar councils see, only in groups of at least five councils.",
         ),
         Term(
             "public",
             "Everyone",
-            "Anyone can see the official response, rationale included, and it is counted in the benchmarks, which are "
-            "published as open data (groups of at least ten councils).",
+            "Your council's members see the response, rationale included. Anyone, without signing in, sees its "
+            "stages, ambitions and routes under your council's name and can download them, but not the rationale. "
+            "They are also counted in the benchmarks, published as open data in groups of at least ten councils.",
         ),
     ),
 )
 SHARED = ("similar", "public")  # the sharing choices that let a response reach the benchmarks
+PUBLIC = "public"  # the only choice that lets anyone outside the council see the response itself (stages only)
 
 
 @dataclass(frozen=True)
@@ -370,6 +383,19 @@ def _published(tx: Tx, row: dict | None) -> Published | None:
         row["published_at"],
         row["published_by"],
         answers,
+    )
+
+
+def outside_view(published: Published) -> Published:
+    """The response as anyone outside the council may see it (when it is public): stages, ambitions and routes.
+
+    The rationale is free text and never leaves the council; who published it is a person and is
+    not shown either. Pages and downloads for outsiders are made from this, never from the whole.
+    """
+    return replace(
+        published,
+        published_by=None,
+        answers={sid: replace(a, rationale="") for sid, a in published.answers.items()},
     )
 
 

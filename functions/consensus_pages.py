@@ -8,9 +8,7 @@ shows both versions (409), never applied silently.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -22,15 +20,6 @@ from . import audit, consensus, guards, memberships, people, responses, round_co
 from .results import stage_label
 
 BASE = "/councils/{code}/rounds/{round_id}"
-UK = ZoneInfo("Europe/London")
-
-
-def when(at: int | None) -> str:
-    """A time as people in the UK read it, e.g. "3 March 2026 at 14:05"."""
-    if at is None:
-        return ""
-    moment = dt.datetime.fromtimestamp(at, UK)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
 
 
 def _submitted(tx, round_id: str) -> list[responses.Response]:
@@ -38,20 +27,23 @@ def _submitted(tx, round_id: str) -> list[responses.Response]:
     return [r for r in responses.for_round(tx, round_id) if r.submitted]
 
 
-def _agenda(request: Request, code: str, round_id: str) -> dict:
+def _agenda(request: Request, code: str, round_id: str, reader) -> dict:
     with request.app.state.store.transaction(write=False) as tx:
         ctx = round_context.load(tx, request, code, round_id)
         everyone = responses.for_round(tx, ctx.round.id)
         submitted = [r for r in everyone if r.submitted]
         drafts = consensus.drafts(tx, ctx.round.id)
         routes = consensus.routes_draft(tx, ctx.round.id)
+        roles = spread.role_groups(submitted, reader.id)
         return {
             "ctx": ctx,
-            "spreads": spread.spreads(ctx.edition, submitted, ctx.council_type),
+            "spreads": spread.spreads(ctx.edition, submitted, ctx.council_type, reader.id),
             "submitted": len(submitted),
             "started": len(everyone) - len(submitted),
             "members": memberships.member_count(tx, code),
-            "roles_said": any(r.respondent_role in RESPONDENT_ROLES for r in submitted),
+            "roles_said": roles.said,
+            "roles_withheld": roles.withheld,
+            "min_role_group": spread.MIN_ROLE_GROUP,
             "drafts": drafts,
             "routes": routes,
             "route_votes": Counter(route for r in submitted for route in r.routes),
@@ -72,7 +64,6 @@ def _page(request: Request, template: str, status: int = 200, **data):
         route_terms=ROUTES.terms,
         sharing_terms=consensus.SHARING.terms,
         rationale_max=consensus.RATIONALE_MAX,
-        when=when,
         stage_label=stage_label,
         **data,
     )
@@ -81,7 +72,7 @@ def _page(request: Request, template: str, status: int = 200, **data):
 async def agenda(request: Request):
     code, round_id = request.path_params["code"], request.path_params["round_id"]
     await guards.require_super_user(request, code)
-    data = await web.blocking(_agenda, request, code, round_id)
+    data = await web.blocking(_agenda, request, code, round_id, request.state.person)
     saved = request.query_params.get("saved", "")
     return _page(request, "consensus/agenda.html", page_title=f"Consensus: {data['ctx'].title}", saved=saved, **data)
 
@@ -135,7 +126,7 @@ async def save_statement(request: Request):
         return RedirectResponse(f"{base}?saved={statement_id}#s-{statement_id}", status_code=303)
     if result["outcome"] == "stale":
         return _page(request, "consensus/conflict.html", status=409, page_title="Someone else saved this first", **result)
-    data = await web.blocking(_agenda, request, code, round_id)
+    data = await web.blocking(_agenda, request, code, round_id, request.state.person)
     problems = result["problems"]
     if any(p["where"] == "statement" for p in problems):
         raise web.BadRequest(problems, 404)

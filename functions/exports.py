@@ -23,6 +23,16 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _without_notes(columns: tuple[str, ...], rows: list[dict], notes: bool) -> tuple[tuple[str, ...], list[dict]]:
+    """Drop the `note` column (a comment or the rationale: free text) for readers outside the council.
+
+    The column goes, not just its values: an empty "note" would read as "the council wrote nothing".
+    """
+    if notes:
+        return columns, rows
+    return tuple(c for c in columns if c != "note"), [{k: v for k, v in r.items() if k != "note"} for r in rows]
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -73,15 +83,16 @@ def _links(items: list[dict], site_url: str) -> str:
     return "; ".join(f"{i['title']} ({site_url}{i['url']})" for i in items)
 
 
-def answers_csv(results: Results) -> str:
-    return _csv(ANSWER_COLUMNS, answer_rows(results))
+def answers_csv(results: Results, notes: bool = True) -> str:
+    """`notes` False leaves out the free text (comments, the rationale): for readers outside the council."""
+    return _csv(*_without_notes(ANSWER_COLUMNS, answer_rows(results), notes))
 
 
-def plan_csv(steps: tuple[Step, ...], site_url: str) -> str:
+def plan_csv(steps: tuple[Step, ...], site_url: str, notes: bool = True) -> str:
     rows = [
         {**r, "resources": _links(r["resources"], site_url), "support": _links(r["support"], site_url)} for r in plan_rows(steps)
     ]
-    return _csv(PLAN_COLUMNS, rows)
+    return _csv(*_without_notes(PLAN_COLUMNS, rows, notes))
 
 
 def _document(meta: dict, results: Results, **parts) -> str:
@@ -94,12 +105,12 @@ def _document(meta: dict, results: Results, **parts) -> str:
     return json.dumps(body, ensure_ascii=False, indent=2)
 
 
-def answers_json(meta: dict, results: Results) -> str:
+def answers_json(meta: dict, results: Results, notes: bool = True) -> str:
     """`meta` says whose answers these are (council, round, official or own) and when they were exported."""
-    return _document(meta, results, answers=answer_rows(results))
+    return _document(meta, results, answers=_without_notes(ANSWER_COLUMNS, answer_rows(results), notes)[1])
 
 
-def plan_json(meta: dict, results: Results, steps: tuple[Step, ...], site_url: str) -> str:
+def plan_json(meta: dict, results: Results, steps: tuple[Step, ...], site_url: str, notes: bool = True) -> str:
     rows = [
         {
             **r,
@@ -108,4 +119,4 @@ def plan_json(meta: dict, results: Results, steps: tuple[Step, ...], site_url: s
         }
         for r in plan_rows(steps)
     ]
-    return _document(meta, results, action_plan=rows)
+    return _document(meta, results, action_plan=_without_notes(PLAN_COLUMNS, rows, notes)[1])

@@ -1,14 +1,24 @@
 """Results pages and downloads: the council's official response, and each person's own answers.
 
-The official results are for the council's members, and for everyone when the council published
-them for everyone. A person's own results are for that person only. Both show current against
-ambition by theme and statement (an SVG chart with a table beside it), strengths, areas for
-improvement in priority order with next steps from the library, and progress since the last round.
+Who sees what (docs/decisions/0006-consensus-data.md):
+
+- the council's members see the official response whole, rationale included, whatever the sharing;
+- anyone else (signed in to another council, or not signed in) sees it only when its latest version
+  is published for everyone, and then only as stages, ambitions and routes: never the rationale
+  (free text never leaves the council), never who published it, never individual answers;
+- otherwise it does not exist for them: 404 when signed in, and the sign-in page when not, as for a
+  round that does not exist;
+- a person's own results are for that person only.
+
+Both show current against ambition by theme and statement (an SVG chart with a table beside it),
+strengths, areas for improvement in priority order with next steps from the library, and progress
+since the last round.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,42 +27,42 @@ from starlette.routing import Route
 
 from generator.vocabulary import ROUTES, THEMES
 
-from . import charts, consensus, exports, guards, next_steps, responses, results, round_context, rounds, web
-from .consensus_pages import when
+from . import charts, consensus, exports, guards, memberships, next_steps, responses, results, round_context, rounds, web
 
 BASE = "/councils/{code}/rounds/{round_id}"
 DOWNLOAD = re.compile(r"^(official|my)-(answers|action-plan)\.(csv|json)$")
 NOT_PUBLISHED = "The council has not published its official response for this round yet."
 
 
-def _is_public(request: Request, code: str, round_id: str) -> bool:
-    """True only when the round exists and its official response is published for everyone."""
-    with request.app.state.store.transaction(write=False) as tx:
-        found = rounds.get(tx, code, round_id)
-        published = consensus.latest(tx, found.id) if found else None
-        return published is not None and published.sharing == "public"
+def _official(request: Request, code: str, round_id: str, person) -> dict:
+    """The official response and its results as `person` (None when not signed in) may see them.
 
-
-async def _official_access(request: Request, code: str, round_id: str) -> None:
-    """Members of the council always; anyone else only when the response is public (otherwise as the guards say)."""
-    if not await web.blocking(_is_public, request, code, round_id):
-        await guards.require_member(request, code)
-
-
-def _official(request: Request, code: str, round_id: str) -> dict:
+    Who may see it and what they see are decided from the same read of the response, so a change of
+    sharing between the two cannot show a council-only response to an outsider.
+    """
     state = request.app.state
     with state.store.transaction(write=False) as tx:
+        insider = person is not None and memberships.membership(tx, person.id, code) is not None
+        found = rounds.get(tx, code, round_id)
+        published = consensus.latest(tx, found.id) if found else None
+        if not insider and (published is None or published.sharing != consensus.PUBLIC):
+            if person is None:  # a member who is not signed in yet: sign in, then come back
+                raise guards.Redirect("/app/sign-in?next=" + quote(guards.here(request), safe=""))
+            raise HTTPException(404, guards.NOT_FOUND)
         ctx = round_context.load(tx, request, code, round_id)
-        published = consensus.latest(tx, ctx.round.id)
         if published is None:
             raise HTTPException(404, NOT_PUBLISHED)
         before = consensus.earlier(tx, code, ctx.round.year)
+    if not insider:
+        published = consensus.outside_view(published)
+        # progress compares with last year's response: outsiders see it only if that one is public too
+        before = consensus.outside_view(before) if before and before.sharing == consensus.PUBLIC else None
     found = results.compute(ctx.edition, published.answers, ctx.council_type, routes=published.routes, note_field="rationale")
     earlier_edition = state.editions.get(before.edition) if before else None
     if before and earlier_edition:
         then = results.compute(earlier_edition, before.answers, ctx.council_type, note_field="rationale")
         found = results.with_progress(found, results.progress(found, then, before.round_id, f"{before.year} official response"))
-    return {"ctx": ctx, "published": published, "results": found}
+    return {"ctx": ctx, "published": published, "results": found, "insider": insider}
 
 
 def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
@@ -71,7 +81,7 @@ def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
     if earlier and earlier[0].edition in state.editions:
         then = results.compute(state.editions[earlier[0].edition], earlier[1].answers, ctx.council_type)
         found = results.with_progress(found, results.progress(found, then, earlier[0].id, f"your {earlier[0].year} answers"))
-    return {"ctx": ctx, "own": own, "results": found}
+    return {"ctx": ctx, "own": own, "results": found, "insider": True}
 
 
 def _chart(found: results.Results) -> object:
@@ -95,7 +105,6 @@ def _render(request: Request, kind: str, data: dict, status: int = 200):
         value_text=charts.value_text,
         route_label=ROUTES.label,
         theme_label=THEMES.label,
-        when=when,
         sharing_terms=consensus.SHARING.terms,
         just_published=request.query_params.get("published") == "1",
         **data,
@@ -104,8 +113,7 @@ def _render(request: Request, kind: str, data: dict, status: int = 200):
 
 async def official(request: Request):
     code, round_id = request.path_params["code"], request.path_params["round_id"]
-    await _official_access(request, code, round_id)
-    data = await web.blocking(_official, request, code, round_id)
+    data = await web.blocking(_official, request, code, round_id, getattr(request.state, "person", None))
     return _render(request, "official", data)
 
 
@@ -126,8 +134,7 @@ async def download(request: Request):
         )
     scope, what, fmt = match.groups()
     if scope == "official":
-        await _official_access(request, code, round_id)
-        data = await web.blocking(_official, request, code, round_id)
+        data = await web.blocking(_official, request, code, round_id, getattr(request.state, "person", None))
     else:
         await guards.require_member(request, code)
         data = await web.blocking(_mine, request, code, round_id, request.state.person.id)
@@ -141,13 +148,15 @@ async def download(request: Request):
         "response": "official" if scope == "official" else "own",
         "exported_at": request.app.state.clock.now(),
     }
-    if scope == "official":
-        meta["version"] = data["published"].version
+    if scope == "official":  # which publication this is, as the page says: its version, when, and who may see it
+        published = data["published"]
+        meta.update(version=published.version, published_at=published.published_at, sharing=published.sharing)
+    notes = data["insider"]  # comments and the rationale are free text: only for the council's members
     if what == "answers":
-        body = exports.answers_csv(found) if fmt == "csv" else exports.answers_json(meta, found)
+        body = exports.answers_csv(found, notes) if fmt == "csv" else exports.answers_json(meta, found, notes)
     else:
         plan = next_steps.plan(found, request.app.state.library, ctx.council_type)
-        body = exports.plan_csv(plan, site_url) if fmt == "csv" else exports.plan_json(meta, found, plan, site_url)
+        body = exports.plan_csv(plan, site_url, notes) if fmt == "csv" else exports.plan_json(meta, found, plan, site_url, notes)
     filename = f"{ctx.council.code.lower()}-{ctx.round.year}-{name}"
     if fmt == "csv":
         # the byte order mark tells spreadsheet programs the file is UTF-8, so names and quotes survive

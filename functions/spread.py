@@ -23,6 +23,15 @@ from generator.vocabulary import DONT_KNOW, RESPONDENT_ROLES, STAGES
 
 POSITION = {stage: i for i, stage in enumerate(STAGES.ids)}
 UNSAID = "unsaid"  # people who did not say whether they are an officer or a councillor
+# Officers' and councillors' views are shown side by side only when every group with anyone in it
+# has at least this many respondents besides the reader. A group of one is that person's answers:
+# reading them there would escape the audit record that the individual answers page writes
+# (PRIVACY.md: every read of another person's answers is recorded). The reader's own response does
+# not count, because the reader can subtract it. Every group is withheld, not just the small one,
+# because the other groups and the "everyone" column would give the small one by subtraction.
+# Withholding rather than auditing: the agenda is reloaded after every save in a meeting, and an
+# audit entry per reload would bury the deliberate reads the log is there to show.
+MIN_ROLE_GROUP = 2
 
 
 @dataclass(frozen=True)
@@ -135,21 +144,54 @@ def _field(answer, name: str):
     return answer.get(name) if isinstance(answer, dict) else getattr(answer, name, None)
 
 
-def spreads(edition: Edition, responses: Iterable, council_type: str | None = None) -> list[StatementSpread]:
+@dataclass(frozen=True)
+class RoleGroups:
+    """The groups of respondents shown side by side, or, when `withheld`, none (the small groups are named)."""
+
+    groups: tuple[tuple[str, str, tuple], ...]  # (role id, label, responses)
+    withheld: tuple[str, ...] = ()  # labels of the groups below MIN_ROLE_GROUP, when side by side is withheld
+
+    @property
+    def said(self) -> bool:
+        """Somebody said whether they are an officer or a councillor."""
+        return bool(self.groups or self.withheld)
+
+
+def role_groups(responses: Iterable, reader_id: str | None = None) -> RoleGroups:
+    """Respondents by role, where somebody said which they are; withheld when a group is too small (MIN_ROLE_GROUP)."""
+    responses = list(responses)
+
+    def role(r):
+        return getattr(r, "respondent_role", None)
+
+    if not any(role(r) in RESPONDENT_ROLES for r in responses):
+        return RoleGroups(())
+    groups = [(t.id, t.label + "s", tuple(r for r in responses if role(r) == t.id)) for t in RESPONDENT_ROLES.terms]
+    unsaid = tuple(r for r in responses if role(r) not in RESPONDENT_ROLES)
+    if unsaid:
+        groups.append((UNSAID, "Did not say", unsaid))
+    small = []
+    for _, label, members in groups:
+        others = sum(1 for r in members if reader_id is None or getattr(r, "person_id", None) != reader_id)
+        if 0 < others < MIN_ROLE_GROUP:
+            small.append(label)
+    if small:
+        return RoleGroups((), tuple(small))
+    return RoleGroups(tuple(groups))
+
+
+def spreads(
+    edition: Edition, responses: Iterable, council_type: str | None = None, reader_id: str | None = None
+) -> list[StatementSpread]:
     """The spread for every statement that applies to the council, most disagreement first.
 
     `responses` have `respondent_role` and `answers` (statement id -> an answer with `current`,
-    `ambition` and `comment`). Roles are shown side by side only where somebody said which they are.
+    `ambition` and `comment`). Roles are shown side by side only where somebody said which they are,
+    and only when every group is large enough (`role_groups`); `reader_id` is the person reading,
+    whose own response does not count towards a group's size.
     """
     responses = list(responses)
-    said = [r for r in responses if getattr(r, "respondent_role", None) in RESPONDENT_ROLES]
-    groups: list[tuple[str, str, list]] = []
-    if said:
-        for term in RESPONDENT_ROLES.terms:
-            groups.append((term.id, term.label + "s", [r for r in responses if getattr(r, "respondent_role", None) == term.id]))
-        unsaid = [r for r in responses if getattr(r, "respondent_role", None) not in RESPONDENT_ROLES]
-        if unsaid:
-            groups.append((UNSAID, "Did not say", unsaid))
+    groups = role_groups(responses, reader_id).groups
     out = []
     for order, statement in enumerate(edition.statements):
         if not statement.applies(council_type):

@@ -90,9 +90,13 @@ def test_routes_are_kept_in_vocabulary_order_with_a_version(fresh_store):
 def test_checks_report_every_problem(edition):
     problems = consensus.check_answer(edition, "unitary", "PLC-01", "sometimes", "", "x" * 1001)
     assert [p["where"] for p in problems] == ["current", "ambition", "rationale"]
-    assert problems[0]["message"].startswith("current: expected one of not-yet, understands, plans, does, reviews; got 'sometimes'")
+    assert problems[0]["message"].startswith(
+        "current: expected one of not-yet, understands, plans, does, reviews; got 'sometimes'"
+    )
     lower = consensus.check_answer(edition, "unitary", "PLC-01", "does", "plans", "")
-    assert lower == [{"where": "ambition", "message": "ambition: expected a stage at or above the current stage (Does), got Plans"}]
+    assert lower == [
+        {"where": "ambition", "message": "ambition: expected a stage at or above the current stage (Does), got Plans"}
+    ]
     assert consensus.check_answer(edition, "district", "FIN-02", "does", "does", "")[0]["where"] == "statement"
     assert consensus.check_routes(["mix", "commercialisation"]) == [
         {
@@ -118,7 +122,13 @@ def test_publishing_copies_the_draft_numbers_the_version_and_closes_the_round(fr
     with fresh_store.transaction() as tx:
         consensus.save_routes(tx, r.id, ("process-redesign",), based_on=0, person_id=ada.id, at=T0)
     first = publish(fresh_store, edition, r, ada.id, sharing="council")
-    assert (first.version, first.sharing, first.routes, first.council, first.year) == (1, "council", ("process-redesign",), "ABE", 2026)
+    assert (first.version, first.sharing, first.routes, first.council, first.year) == (
+        1,
+        "council",
+        ("process-redesign",),
+        "ABE",
+        2026,
+    )
     assert first.answers["FIN-02"].current == "plans"
     with fresh_store.transaction() as tx:
         assert rounds.get(tx, "ABE", r.id).status == rounds.PUBLISHED
@@ -184,3 +194,23 @@ def test_shared_consensus_gives_each_councils_latest_shared_response_as_stage_id
     assert set(abe_shared.answers) == {s.id for s in edition.statements}
     assert "Cllr Smith" not in repr(abe_shared)
     assert ada.id not in repr(abe_shared) and ada.email not in repr(abe_shared)
+
+
+def test_the_outside_view_of_a_response_has_stages_and_routes_but_no_free_text_and_no_person(fresh_store, edition):
+    ada = person(fresh_store, "ada@aberdeencity.gov.uk")
+    r = open_round(fresh_store)
+    record_all(fresh_store, edition, r.id, ada.id)
+    save(fresh_store, r.id, "FIN-01", "understands", "does", based_on=1, who=ada.id, rationale="No agreed plan yet")
+    with fresh_store.transaction() as tx:
+        consensus.save_routes(tx, r.id, ("process-redesign",), based_on=0, person_id=ada.id, at=T0)
+    publish(fresh_store, edition, r, ada.id, sharing="public")
+    with fresh_store.transaction(write=False) as tx:
+        whole = consensus.latest(tx, r.id)
+    outside = consensus.outside_view(whole)
+    assert whole.answers["FIN-01"].rationale == "No agreed plan yet" and whole.published_by == ada.id
+    assert outside.published_by is None
+    assert {a.rationale for a in outside.answers.values()} == {""}
+    assert {sid: (a.current, a.ambition) for sid, a in outside.answers.items()} == {
+        sid: (a.current, a.ambition) for sid, a in whole.answers.items()
+    }
+    assert (outside.routes, outside.sharing, outside.version) == (("process-redesign",), "public", 1)

@@ -66,10 +66,65 @@ def test_the_agenda_puts_the_most_disagreement_first_with_the_spread(client, peo
     assert order[-3:] == ["PLC-01", "FIN-02", "CAP-01"]
     assert "answers span 4 stages (Not yet to Reviews); middle answer Does" in page.text
     assert "3 of 4 members of the council" in page.text
-    # officers' and councillors' views side by side
-    assert "Now: officers (1)" in page.text and "Now: councillors (1)" in page.text and "Now: did not say (1)" in page.text
+    # one officer, one councillor and one who did not say: side by side would show each one's answers
+    assert "Now: officers" not in page.text and "Now: councillors" not in page.text and "Now: did not say" not in page.text
+    banner = " ".join(page.text[page.text.index('id="roles-withheld"') :].split())
+    assert "fewer than 2 people besides you are in these groups: officers, councillors, did not say" in banner
+    assert f'<a href="{council["base"]}/consensus/answers">open everyone\'s individual answers</a>' in banner
     # names and comments are not on the agenda
     assert "Ada Lovelace" not in page.text and "ada on PLC-01" not in page.text
+
+
+def answered(app, round_id, person, role, stage):
+    with app.state.store.transaction() as tx:
+        answers = {sid: Answer(sid, stage, "reviews", "") for sid in ANSWERS}
+        responses.save(tx, round_id, person.id, based_on=0, respondent_role=role, routes=(), answers=answers, submit=True, at=T0)
+
+
+def test_officers_and_councillors_are_side_by_side_when_every_group_has_two_people_besides_the_reader(
+    app, client, people, council
+):
+    r = council["round"]
+    for name, role in (("eve", "councillor"), ("fay", None)):
+        answered(app, r.id, people.add(f"{name}@aberdeencity.gov.uk", council="ABE"), role, "reviews")
+    # the super-user answers as an officer too: the officers' column less their own would be Ada's answers
+    answered(app, r.id, council["su"], "officer", "not-yet")
+    people.sign_in(client, council["su"], second_factor=True)
+    page = client.get(council["base"] + "/consensus")
+    assert "Now: officers" not in page.text
+    assert "besides you are in this group: officers." in " ".join(page.text.split())
+    answered(app, r.id, people.add("dan@aberdeencity.gov.uk", council="ABE"), "officer", "plans")
+    page = client.get(council["base"] + "/consensus")
+    assert "Now: officers (3)" in page.text and "Now: councillors (2)" in page.text and "Now: did not say (2)" in page.text
+    assert 'id="roles-withheld"' not in page.text
+
+
+def test_the_agenda_and_the_conflict_page_show_times_in_uk_time_with_the_zone(app, client, people, council):
+    with app.state.store.transaction() as tx:
+        consensus.save_draft(
+            tx, council["round"].id, "GOV-01", current="does", ambition="reviews", rationale="", based_on=0, person_id=None, at=T0
+        )
+    people.sign_in(client, council["su"], second_factor=True)
+    assert "on 28 May 2026 at 21:26 BST." in client.get(council["base"] + "/consensus").text
+    data = {"csrf_token": form_token(client), "version": "0", "current": "plans", "ambition": "does", "rationale": ""}
+    conflict = client.post(council["base"] + "/consensus/statements/GOV-01", data=data)
+    assert conflict.status_code == 409 and "on 28 May 2026 at 21:26 BST," in conflict.text
+
+
+def test_the_publishing_page_says_what_each_audience_will_see(client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    text = client.get(council["base"] + "/publish").text
+    table = text[text.index('id="audiences-table"') : text.index("</table>", text.index('id="audiences-table"'))]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table, re.S)
+    cells = {choice: re.findall(r"<td>([^<]+)</td>", rest) for choice, rest in rows}
+    assert cells["The council only"][1:] == ["Nothing", "Nothing"]
+    assert cells["Similar councils"][2] == "Nothing" and "Not your response" in cells["Similar councils"][1]
+    assert all("not the rationale" in cell for cell in cells["Everyone"][1:])
+    assert all("rationale" in row[0] for row in cells.values())  # the council's members see the whole response
+    assert "nobody outside the council sees the rationale, who published the response" in " ".join(text.split())
+    # the hint beside the rationale says where it goes
+    agenda = client.get(council["base"] + "/consensus").text
+    assert "Only members of your council see it: it never leaves the council" in agenda
 
 
 def test_the_consensus_needs_the_super_user_with_a_second_factor(client, people, council):

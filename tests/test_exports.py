@@ -80,3 +80,18 @@ def test_json_downloads_carry_the_same_answers_and_plan(computed):
     assert doc["action_plan"][0]["resources"] == [
         {"title": "Running a budget consultation", "url": "https://exchange.example/guidance/budget-consultation/"}
     ]
+
+
+def test_without_notes_the_free_text_column_is_left_out_of_every_download(computed):
+    r, plan = computed
+    meta = {"council": "ABE", "response": "official"}
+    answers, plan_table = (
+        rows(exports.answers_csv(r, notes=False)),
+        rows(exports.plan_csv(plan, "https://x.example", notes=False)),
+    )
+    assert "note" not in answers[0] and "note" not in plan_table[0]
+    assert [row["current_stage"] for row in answers][:4] == ["understands", "", "", "not-yet"]
+    docs = [exports.answers_json(meta, r, notes=False), exports.plan_json(meta, r, plan, "https://x.example", notes=False)]
+    assert all("note" not in row for doc in docs for part in ("answers", "action_plan") for row in json.loads(doc).get(part, []))
+    for text in [exports.answers_csv(r, notes=False), exports.plan_csv(plan, "https://x.example", notes=False), *docs]:
+        assert "HYPERLINK" not in text and "Needs a plan, soon" not in text

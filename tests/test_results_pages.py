@@ -112,6 +112,7 @@ def test_official_downloads_match_the_published_answers(app, client, people, mem
     assert {row["statement_id"]: (row["current_stage"], row["ambition_stage"], row["note"]) for row in rows} == OFFICIAL
     doc = client.get(base + "/official-answers.json").json()
     assert doc["council"] == "ABE" and doc["response"] == "official" and doc["version"] == 1
+    assert (doc["published_at"], doc["sharing"]) == (T0, "council")
     assert {a["statement_id"]: (a["current_stage"], a["ambition_stage"], a["note"]) for a in doc["answers"]} == OFFICIAL
     plan = client.get(base + "/official-action-plan.json").json()["action_plan"]
     assert [p["statement_id"] for p in plan] == ["GOV-01", "FIN-01", "PLC-02", "FIN-02", "PLC-01"]
@@ -179,3 +180,98 @@ def test_own_results_show_progress_since_the_persons_answers_last_year(app, clie
     text = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results").text
     assert "Progress since your 2025 answers" in text
     assert "7 statements moved up a stage or more; 0 moved down." in text
+
+
+RATIONALES = [r for _, _, r in OFFICIAL.values() if r]
+OFFICIAL_DOWNLOADS = ("official-answers.csv", "official-answers.json", "official-action-plan.csv", "official-action-plan.json")
+
+
+def test_outsiders_see_a_public_response_as_stages_ambitions_and_routes_only(app, client, people, member):
+    with app.state.store.transaction() as tx:
+        tx.execute("UPDATE people SET name = 'Sue Publisher' WHERE id = ?", (member.id,))
+    r = publish(app, "ABE", T0, OFFICIAL, sharing="public")
+    with app.state.store.transaction() as tx:  # published by a named person: nobody outside may learn who
+        tx.execute("UPDATE consensus_responses SET published_by = ? WHERE round_id = ?", (member.id, r.id))
+    base = f"/app/councils/ABE/rounds/{r.id}"
+    outsider = people.add("sam@aberdeenshire.gov.uk", council="ABD")
+    for who in (None, outsider):  # not signed in, then a member of another council
+        client.cookies.clear()
+        if who:
+            people.sign_in(client, who)
+        page = client.get(base + "/results")
+        assert page.status_code == 200
+        assert "FIN-01" in page.text and "Understands" in page.text  # the stages are there
+        assert not any(text in page.text for text in RATIONALES)
+        assert "Rationale" not in page.text and "Sue Publisher" not in page.text and member.email not in page.text
+        assert "The reasons it recorded for them stay within" in page.text
+        for name in OFFICIAL_DOWNLOADS:
+            download = client.get(f"{base}/downloads/{name}")
+            assert download.status_code == 200, name
+            body = download.content.decode("utf-8-sig")
+            assert not any(text in body for text in RATIONALES), name
+            assert "note" not in body and member.id not in body and member.email not in body, name
+        rows = list(csv.DictReader(io.StringIO(client.get(base + "/downloads/official-answers.csv").content.decode("utf-8-sig"))))
+        assert {row["statement_id"]: (row["current_stage"], row["ambition_stage"]) for row in rows} == {
+            sid: (c, a) for sid, (c, a, _) in OFFICIAL.items()
+        }
+        doc = client.get(base + "/downloads/official-answers.json").json()
+        assert [x["id"] for x in doc["routes"]] == ["community-focus-and-prevention"]
+        assert all("note" not in a for a in doc["answers"])
+    # the council's own members still see the rationale, on the page and in the downloads
+    people.sign_in(client, member)
+    assert "Rationale: No agreed plan yet" in client.get(base + "/results").text
+    assert "No agreed plan yet" in client.get(base + "/downloads/official-action-plan.csv").content.decode("utf-8-sig")
+
+
+def test_a_response_shared_with_similar_councils_is_not_shown_to_any_other_council(app, client, people, member):
+    r = publish(app, "ABE", T0, OFFICIAL, sharing="similar")
+    base = f"/app/councils/ABE/rounds/{r.id}"
+    nowhere = "/app/councils/ABE/rounds/no-such-round"
+    # not signed in: sent to sign in, exactly as for a round that does not exist
+    for address in (base + "/results", base + "/downloads/official-answers.json"):
+        refused = client.get(address, follow_redirects=False)
+        missing = client.get(address.replace(base, nowhere), follow_redirects=False)
+        assert (refused.status_code, missing.status_code) == (303, 303)
+        assert refused.headers["location"].startswith("/app/sign-in?next=")
+    # signed in to another council, even one of the same type (both are unitary): 404 for every object of the round
+    same_type = people.add("sam@aberdeenshire.gov.uk", council="ABD", role="super-user")
+    assert app.state.register.get("ABD").type == app.state.register.get("ABE").type
+    people.sign_in(client, same_type, second_factor=True)
+    for path in ("/results", "/my-results", "/consensus", "/consensus/answers", "/publish") + tuple(
+        f"/downloads/{n}" for n in OFFICIAL_DOWNLOADS + ("my-answers.csv", "my-action-plan.json")
+    ):
+        assert client.get(base + path).status_code == 404, path
+    # and through its own council's address, the round of another council does not exist either
+    assert client.get(f"/app/councils/ABD/rounds/{r.id}/results").status_code == 404
+
+
+def test_outsiders_see_progress_only_against_an_earlier_response_that_was_public_too(app, client, people, member):
+    publish(app, "ABE", T0 - YEAR, OFFICIAL, sharing="council")
+    r = publish(app, "ABE", T0, OFFICIAL, sharing="public")
+    address = f"/app/councils/ABE/rounds/{r.id}/results"
+    assert 'id="progress"' not in client.get(address).text
+    people.sign_in(client, member)
+    assert "Progress since 2025 official response" in client.get(address).text
+
+
+def test_a_public_response_made_council_only_again_is_withdrawn_from_outsiders(app, client, people, member):
+    r = publish(app, "ABE", T0, OFFICIAL, sharing="public")
+    address = f"/app/councils/ABE/rounds/{r.id}/results"
+    assert client.get(address).status_code == 200
+    with app.state.store.transaction() as tx:
+        seen = consensus.fingerprint(consensus.drafts(tx, r.id), consensus.routes_draft(tx, r.id))
+        again = rounds.get(tx, "ABE", r.id)
+        consensus.publish(
+            tx, again, app.state.editions["2026"], "unitary", sharing="council", seen=seen, person_id=None, at=T0 + 60
+        )
+    assert client.get(address, follow_redirects=False).status_code == 303
+    people.sign_in(client, people.add("sam@aberdeenshire.gov.uk", council="ABD"))
+    assert client.get(address).status_code == 404
+
+
+def test_results_show_the_publication_time_in_uk_time_with_the_zone(app, client, people, member):
+    summer = publish(app, "ABE", T0, OFFICIAL)  # 20:26 UTC on 28 May 2026
+    winter = publish(app, "ABE", T0 - 200 * 86400, OFFICIAL)  # 9 November 2025, 20:26 UTC
+    people.sign_in(client, member)
+    assert "published on 28 May 2026 at 21:26 BST" in client.get(f"/app/councils/ABE/rounds/{summer.id}/results").text
+    assert "published on 9 November 2025 at 20:26 GMT" in client.get(f"/app/councils/ABE/rounds/{winter.id}/results").text

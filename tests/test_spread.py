@@ -18,9 +18,10 @@ def edition():
     return editions["2026"]
 
 
-def person(role=None, **answers):
+def person(role=None, person_id=None, **answers):
     """A response: statement id -> (current, ambition[, comment])."""
     return SimpleNamespace(
+        person_id=person_id,
         respondent_role=role,
         answers={
             sid.replace("_", "-"): SimpleNamespace(current=a[0], ambition=a[1], comment=a[2] if len(a) > 2 else "")
@@ -94,18 +95,48 @@ def test_roles_are_shown_side_by_side_only_when_someone_said_theirs(edition):
         edition,
         [
             person("officer", PLC_01=("does", "does")),
+            person("officer", PLC_01=("does", "reviews")),
             person("councillor", PLC_01=("not-yet", "plans")),
             person("councillor", PLC_01=("understands", "plans")),
             person(None, PLC_01=("plans", "plans")),
+            person(None, PLC_01=("plans", "does")),
         ],
     )
     plc = next(s for s in some_said if s.statement.id == "PLC-01")
     groups = {g.role: g for g in plc.by_role}
     assert [g.label for g in plc.by_role] == ["Officers", "Councillors", "Did not say"]
-    assert groups["officer"].current.counts == (0, 0, 0, 1, 0)
+    assert groups["officer"].current.counts == (0, 0, 0, 2, 0)
     assert groups["councillor"].current.counts == (1, 1, 0, 0, 0)
     assert groups["councillor"].people == 2
-    assert groups["unsaid"].current.counts == (0, 0, 1, 0, 0)
+    assert groups["unsaid"].current.counts == (0, 0, 2, 0, 0)
+
+
+def test_a_group_of_one_withholds_every_role_group_since_the_others_would_give_it_away(edition):
+    responses = [
+        person("officer", PLC_01=("does", "does")),
+        person("officer", PLC_01=("plans", "does")),
+        person("officer", PLC_01=("plans", "reviews")),
+        person("councillor", PLC_01=("not-yet", "plans")),  # alone: this column would be one councillor's answer
+    ]
+    roles = spread.role_groups(responses)
+    assert (roles.groups, roles.withheld, roles.said) == ((), ("Councillors",), True)
+    assert all(s.by_role == () for s in spread.spreads(edition, responses))
+    # a group nobody is in shows nobody's answers, so it withholds nothing
+    assert spread.role_groups(responses[:3]).withheld == ()
+
+
+def test_the_readers_own_response_does_not_count_towards_a_groups_size(edition):
+    responses = [
+        person("officer", "sue", PLC_01=("does", "does")),  # the super-user reading the agenda
+        person("officer", "ada", PLC_01=("plans", "does")),
+        person("councillor", "bob", PLC_01=("not-yet", "plans")),
+        person("councillor", "cat", PLC_01=("plans", "plans")),
+    ]
+    assert spread.role_groups(responses).withheld == ()
+    # sue knows her own answers: the officers' column less hers is ada's
+    assert spread.role_groups(responses, reader_id="sue").withheld == ("Officers",)
+    assert all(s.by_role == () for s in spread.spreads(edition, responses, reader_id="sue"))
+    assert spread.role_groups(responses + [person("officer", "dan", PLC_01=("does", "does"))], reader_id="sue").groups
 
 
 def test_statements_that_do_not_apply_to_the_council_are_left_out(edition):

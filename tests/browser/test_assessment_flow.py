@@ -139,11 +139,21 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
     spread = page.get_by_role("table", name="How people answered PLC-02 (number of people)")
     header = spread.locator("thead th").all_inner_texts()
     assert header[:3] == ["Stage", "Now: everyone", "Ambition: everyone"]
-    assert "Now: officers (1)" in header and "Now: councillors (1)" in header and "Now: did not say (1)" in header
+    # one officer, one councillor, one who did not say: side by side would show each one's answers, so it is withheld
+    assert header == ["Stage", "Now: everyone", "Ambition: everyone"]
+    withheld = page.locator("#roles-withheld")
+    expect(withheld).to_contain_text("officers, councillors, did not say")
+    expect(withheld.get_by_role("link", name="open everyone's individual answers")).to_be_visible()
     reviews_row = spread.get_by_role("row", name=re.compile("^Reviews"))
     assert reviews_row.locator("td").all_inner_texts()[:2] == ["1", "1"]
     assert "Ada Example" not in page.content() and "'s note on" not in page.content()
     assert axe_violations(page) == []
+    # the publishing page says what each audience will see
+    page.goto(base + "/publish")
+    audiences = page.get_by_role("table", name="What each audience sees, for each choice")
+    expect(audiences.get_by_role("row", name=re.compile("^Everyone"))).to_contain_text("not the rationale")
+    assert axe_violations(page) == []
+    page.goto(base + "/consensus")
 
     # names and comments, on their own page, with one audit record per person shown
     page.get_by_role("link", name="Who answered what on GOV-01").click()
@@ -222,6 +232,35 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
                 "#plan-FIN-01 a[href='/guidance/budget-consultation/']"
             ).evaluate("a => getComputedStyle(a, '::after').content")
         context.close()
+
+    # 5. shared with similar councils, it does not exist for another council, even one of the same type
+    outsider = PeopleFactory(live_server.app).add("sam@aberdeenshire.gov.uk", council="ABD")
+    context, page = signed_in(browser, live_server, outsider)
+    for path in ("/results", "/downloads/official-answers.csv", "/downloads/official-action-plan.json"):
+        assert page.request.get(base + path).status == 404, path
+    context.close()
+
+    # 6. published again for everyone: anyone sees the stages and routes, never the rationale
+    context, page = signed_in(browser, live_server, council["su"], second_factor=True, javascript=False)
+    page.goto(base + "/publish")
+    page.get_by_label("Everyone").check()
+    page.get_by_role("button", name="Publish the official response").click()
+    expect(page.get_by_role("status").filter(has_text="The official response is published.")).to_be_visible()
+    context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/results")
+    expect(page.get_by_role("heading", name="The council's official results", level=1)).to_be_visible()
+    rationales = [r for _, _, r in CONSENSUS.values() if r]
+    assert not any(r in page.content() for r in rationales)
+    expect(page.get_by_role("table", name="Financial planning")).to_contain_text("Understands")
+    official = csv_rows(page.request.get(base + "/downloads/official-answers.csv"))
+    assert {r["statement_id"]: (r["current_stage"], r["ambition_stage"]) for r in official} == {
+        sid: (c, a) for sid, (c, a, _) in CONSENSUS.items()
+    }
+    assert "note" not in official[0]
+    assert axe_violations(page) == []
+    context.close()
 
 
 def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, council):
