@@ -26,6 +26,7 @@ import hashlib
 import json
 import random
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -202,6 +203,8 @@ def run_sqlite(kills: int, concurrency: int, rng: random.Random) -> Outcome:
                 f"kill -9 of the app {after:.2f} s into the load ({outcome.ledger.saves - before} saves acknowledged)"
             )
             check_after(outcome, url, outcome.ledger, members, expected, f"kill {i}")
+        server.stop()
+        shutil.rmtree(data, ignore_errors=True)
         outcome.integrity = sqlite_integrity(url)
         if outcome.integrity != "ok":
             outcome.problems.append(f"PRAGMA integrity_check: {outcome.integrity}")
@@ -256,6 +259,7 @@ def run_postgresql(kills: int, stops: int, concurrency: int, rng: random.Random)
             check_after(outcome, url, outcome.ledger, members, expected, f"database stop {i}")
             outcome.crashes.append(f"  the app, left running, saves again after the restart: {recovers(members, outcome.ledger)}")
         server.stop()
+        shutil.rmtree(data, ignore_errors=True)
         outcome.integrity = pg_integrity(pg)
         if outcome.integrity != "ok":
             outcome.problems.append(f"pg_amcheck: {outcome.integrity}")

@@ -38,6 +38,7 @@ import os
 import platform
 import random
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -248,6 +249,7 @@ def measure(database: str, url: str, seconds: float, concurrency: int, rounds: i
     finally:
         real.stop()
         bare.stop()
+        shutil.rmtree(data, ignore_errors=True)
     return [Row(database, name, pooled(most), pooled(steady), [r.rate for r in most]) for name, (most, steady) in results.items()]
 
 

@@ -122,13 +122,13 @@ class Server:
         self.which, self.db, self.port = which, db, port or free_port()
         self.secret, self.data = secret, data
         self.process: subprocess.Popen | None = None
+        # the server's log goes to a file: a pipe nobody reads fills up, and then the server stops dead
+        self.log = Path(tempfile.mkstemp(prefix=f"tie-{which}-", suffix=".log")[1])
 
     def start(self, timeout: float = 30) -> Server:
         cmd = [sys.executable, "-m", "benchmarks.load_servers", self.which, f"--db={self.db}", f"--port={self.port}"]
         if self.which == "real":
             cmd += [f"--secret={self.secret}", f"--data={self.data}"]
-        # the server's log goes to a file: a pipe nobody reads fills up, and then the server stops dead
-        self.log = Path(tempfile.mkstemp(prefix=f"tie-{self.which}-", suffix=".log")[1])
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
@@ -150,12 +150,14 @@ class Server:
             self.process.wait()
 
     def stop(self) -> None:
+        """Stop the server for good, and remove its log."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.log.unlink(missing_ok=True)
 
 
 # -- people to answer ----------------------------------------------------------------------------
