@@ -1,12 +1,22 @@
-"""`tie build`: write plain Markdown into build/docs, render it with MkDocs (strict), then sanitise, index and secure it."""
+"""`tie build`: write plain Markdown into build/docs and render it with MkDocs (strict), indexing the library for search
+alongside, then secure the site."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
+import multiprocessing
+import multiprocessing.connection
 import secrets
 import shutil
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +30,7 @@ from . import (
     redirects,
     related,
     resource_page,
-    sanitise,
-    search,
+    search_index,
     site_pages,
 )
 from .docspaths import docs_path
@@ -121,7 +130,7 @@ class _Collect(logging.Handler):
 
 
 def render(config_file: Path, docs: Path, site: Path) -> None:
-    """Run MkDocs (strict) on the generated Markdown. Raises BuildError listing every warning."""
+    """Run MkDocs (strict) on the generated Markdown, in this process. Raises BuildError listing every warning."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -137,6 +146,106 @@ def render(config_file: Path, docs: Path, site: Path) -> None:
         raise BuildError(f"mkdocs (strict): {detail}") from None
     finally:
         logger.removeHandler(handler)
+
+
+def _warm_renderer() -> None:
+    """What MkDocs will import, imported while the generator writes the pages."""
+    import markdown  # noqa: F401
+    import material  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs.config  # noqa: F401
+    import pymdownx.highlight  # noqa: F401
+    import pymdownx.superfences  # noqa: F401
+
+
+def render_and_count(config_file: str, docs: str, site: str, nonce: str) -> int:
+    """Render with MkDocs (in the renderer's own process); the number of pages whose contributed part
+    carrying this build's nonce was cleaned (generator/mdsafe.py)."""
+    from . import mdsafe
+
+    render(Path(config_file), Path(docs), Path(site))
+    return mdsafe.CLEANED[nonce]
+
+
+def _serve(fd: int, module: str, name: str, warm: str | None) -> None:
+    """The body of a worker process: warm up, wait for the arguments, run the task, send back what happened."""
+    conn = multiprocessing.connection.Connection(fd)
+    try:
+        namespace = importlib.import_module(module)
+        if warm is not None:
+            getattr(namespace, warm)()
+        args = conn.recv()
+        start = time.perf_counter()
+        value = getattr(namespace, name)(*args)
+        conn.send((True, value, time.perf_counter() - start))
+    except BuildError as err:
+        conn.send((False, err, 0.0))
+    except BaseException as err:  # unexpected: the parent says which task failed, the details are printed here
+        traceback.print_exc()
+        conn.send((False, BuildError(f"{name}: {type(err).__name__}: {err}"), 0.0))
+    finally:
+        conn.close()
+
+
+class _Worker:
+    """One task of the build in a process of its own, holding only what it is sent, not the generator's memory.
+
+    A fresh interpreter (not fork, which would copy the generator's memory, nor multiprocessing's spawn,
+    which would run the caller's main script again) that starts at once, so its imports overlap the
+    generator's work. `send` gives it its arguments, from a thread, so a large argument goes down the pipe
+    while the generator carries on; `result` waits for the answer.
+    """
+
+    def __init__(self, target: Callable, warm: Callable | None = None):
+        self.name = target.__name__
+        self._conn, child = multiprocessing.Pipe()
+        code = f"from generator.build import _serve; _serve({child.fileno()}, {target.__module__!r}, {self.name!r}, {warm and warm.__name__!r})"
+        self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(child.fileno(),))
+        child.close()
+        self._sending: threading.Thread | None = None
+        self.seconds = 0.0  # how long the task took in its process
+
+    def send(self, *args) -> None:
+        self._sending = threading.Thread(target=self._send, args=(args,), daemon=True)
+        self._sending.start()
+
+    def _send(self, args) -> None:
+        try:
+            self._conn.send(args)
+        except OSError:
+            pass  # the process has gone; `result` says so
+
+    def result(self):
+        """What the task returned; raises the BuildError it raised, or one saying that it stopped."""
+        if self._sending is not None:
+            self._sending.join()
+        try:
+            ok, value, self.seconds = self._conn.recv()
+        except (EOFError, OSError):
+            raise BuildError(f"{self.name}: stopped unexpectedly (exit code {self._process.wait()})") from None
+        finally:
+            self._conn.close()
+        self._process.wait()
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End the process if it is still running (the build failed elsewhere)."""
+        if self._process.poll() is None:
+            self._process.terminate()
+        self._process.wait()
+        self._conn.close()
+
+
+def _template_pages(site: Path, resource_address: str | None) -> list[Path]:
+    """One built page of each template: its inline scripts are every page's of that template (Material's
+    depend on the template and mkdocs.yml, not on a page's content; extra.scope makes them the same at any depth)."""
+    rels = ["index.html", "library/index.html", "themes/governance/index.html", "search/index.html", "self-assessment/index.html",
+            "about/index.html", "whats-new/index.html", "404.html", site_pages.SHELL_ADDRESS.strip("/") + "/index.html"]  # fmt: skip
+    if resource_address:
+        rels.append(docs_path(resource_address).removesuffix(".md") + "/index.html")
+    return [site / rel for rel in rels if (site / rel).is_file()]
 
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # the feed and canonical links need absolute addresses; TIE_SITE_URL sets the real one
@@ -156,14 +265,36 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
     timer = _Timer(result)
     nonce = secrets.token_hex(16)
     today = today or dt.date.today()
-    with timer.step("generate"):
-        contributed = write_docs(lib, docs, nonce, today, root / "docs" / "contributing.md", extra_pages)
-        copy_content_assets(content_dir, docs)
-    with timer.step("mkdocs"):
-        render(root / "mkdocs.yml", docs, site)
-    with timer.step("sanitise"):
-        html_pages = [docs_path(a).removesuffix(".md") + "/index.html" for a in contributed]
-        sanitise.sanitise_site(site, html_pages, nonce)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    # MkDocs empties the site folder when it starts, so the index is written beside it and moved in after.
+    staging = Path(tempfile.mkdtemp(prefix=".tie-search-", dir=site.parent))
+    # Three processes on the machine's cores: the indexer reads the library while the generator writes the
+    # pages and MkDocs renders them; MkDocs, in a process of its own, holds only the pages.
+    indexer = _Worker(search_index.build)
+    renderer = _Worker(render_and_count, warm=_warm_renderer)
+    try:
+        indexer.send(search_index.documents(lib.published, lib.register), str(staging))
+        with timer.step("generate"):
+            contributed = write_docs(lib, docs, nonce, today, root / "docs" / "contributing.md", extra_pages)
+            copy_content_assets(content_dir, docs)
+        with timer.step("mkdocs"):
+            renderer.send(str(root / "mkdocs.yml"), str(docs), str(site), nonce)
+            cleaned = renderer.result()
+        if cleaned != len(contributed):
+            raise BuildError(
+                f"sanitise: {len(contributed)} resource pages, but {cleaned} had their contributed part cleaned; "
+                "mkdocs.yml must list generator.mdsafe in markdown_extensions"
+            )
+        with timer.step("index"):  # waiting for the indexer, which ran alongside: see "indexer"
+            indexer.result()
+            result.timings["indexer"] = indexer.seconds
+            search_index.install(staging, site)
+    except BaseException:
+        indexer.stop()
+        renderer.stop()
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     with timer.step("feed"):
         site_url = site_url or DEFAULT_SITE_URL
         feed.write(site, lib.published, site_url, today)
@@ -172,22 +303,9 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
             redirects.write(site, addresses.moves(content_dir, lib.published), titles, site_url)
         except FileExistsError as err:
             raise BuildError(f"redirects: {err}") from None
-    with timer.step("search"):
-        # Pagefind indexes on its own threads while the scripts' hashes are taken here: both only
-        # read the pages, and what each writes (pagefind/; the hashes, _headers, library.json) the other does not read.
-        indexing = search.start(site)
-        try:
-            with timer.step("secure"):
-                hashes: set[str] = set()
-                for page in site.rglob("*.html"):
-                    hashes |= csp.script_hashes(page.read_text(encoding="utf-8"))
-                csp.write(site, hashes)
-                library_index.write(site, lib.published, lib.register)
-        except BaseException:
-            indexing.kill()
-            indexing.wait()
-            raise
-        search.wait(indexing)
+    with timer.step("secure"):
+        csp.write(site, csp.page_hashes(_template_pages(site, contributed[0] if contributed else None)))
+        library_index.write(site, lib.published, lib.register)
     if editor is not None:  # optional, off by default (TIE_EDITOR=1)
         with timer.step("editor"):
             try:
@@ -196,4 +314,3 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
                 raise BuildError(str(err)) from None
     result.pages = sum(1 for _ in site.rglob("index.html"))
     return result
-

@@ -30,7 +30,7 @@ URL_PATTERN = r"^https://[^\s/]+\.[^\s]+$"  # as generator/fieldcheck.py checks 
 # The editor's pages only. Decap compiles its configuration schema with `new Function` (ajv), so
 # it needs 'unsafe-eval'; it talks to GitHub's API and shows images from GitHub. The rest of the
 # site keeps the strict policy of generator/csp.py (docs/decisions/0005-feedback.md, "The editor").
-# 'wasm-unsafe-eval': Decap loads WebAssembly chunks of its own, as Pagefind does on the rest of the site.
+# 'wasm-unsafe-eval': Decap loads WebAssembly chunks of its own.
 ADMIN_POLICY = "; ".join(
     [
         "default-src 'self'",

@@ -11,12 +11,11 @@ from .kinds import BY_ID as KINDS
 from .mdtext import attr, front_matter, inline_html, relative, text
 from .register import Register
 
-# The contributed part of a page runs from START, written here before the body, to END, which the
-# page template (overrides/main.html) writes after everything Markdown made of the page. Whatever the
+# The contributed part of a page runs from START, written here before the body, to the end of what
+# Markdown makes of the page; generator/mdsafe.py cleans all of it as Markdown's last step. Whatever the
 # body does (an unclosed tag or comment, footnotes, which Markdown appends at the very end), it cannot
-# reach past END, so all of it is cleaned. The nonce is new for every build: a body cannot forge either.
+# reach outside that. The nonce is new for every build: the build checks that each page was cleaned.
 START = "<!--tie-contributed-start {nonce}-->"
-END = "<!--tie-contributed-end {nonce}-->"
 
 
 def _date(d: dt.date) -> str:
@@ -58,22 +57,11 @@ def _meta_rows(r: Resource, register: Register | None) -> list[tuple[str, str]]:
     return rows
 
 
-def _findable(r: Resource, register: Register | None) -> str:
-    """What a search should find the resource by, besides its words: its council, where that is, its provider."""
-    council = register.get(r.council) if (register and r.council) else None
-    parts = []
-    if council:
-        parts.append(f"{council.name}, {v.COUNCIL_TYPES.label(council.type)}, {v.REGIONS.label(council.region)}.")
-    if r.provider:
-        parts.append(f"Provided by {r.provider}.")
-    return " ".join(parts)
-
-
 def render(r: Resource, related: list[Resource], register: Register | None, nonce: str, today: dt.date) -> str:
     """The generated Markdown of a resource's page."""
     kind = KINDS[r.kind.id]
     # Related resources are listed by the page template (overrides/partials/tie-related.html), after the
-    # contributed part and outside the search index, which would otherwise match a page by its neighbours.
+    # contributed part.
     related_meta = [{"url": relative(r.address, o.address), "title": o.title, "kind": o.kind.label} for o in related]
     meta = {"title": r.title, "description": r.summary, "tie_page": "resource", "tie_nonce": nonce, "tie_related": related_meta}
     out = [front_matter(meta)]
@@ -81,27 +69,17 @@ def render(r: Resource, related: list[Resource], register: Register | None, nonc
     out.append(f'<p class="tie-lede">{inline_html(r.summary)}</p>\n')
     if r.example:
         out.append(
-            '<div class="tie-banner tie-banner--example" role="note" data-pagefind-ignore><p><strong>Example case study.</strong> '
+            '<div class="tie-banner tie-banner--example" role="note"><p><strong>Example case study.</strong> '
             "This is an illustrative example written to show what good practice can look like. "
             "It is not an account of what any named council did.</p></div>\n"
         )
     if r.stale(today):
         out.append(
-            '<div class="tie-banner tie-banner--stale" role="note" data-pagefind-ignore><p><strong>Due for review.</strong> '
+            '<div class="tie-banner tie-banner--stale" role="note"><p><strong>Due for review.</strong> '
             f"This page was due to be reviewed by {_date(r.review_by)}. Some details may be out of date; "
             f'check with <a href="mailto:{attr(r.contact.email)}">{inline_html(r.contact.name)}</a>.</p></div>\n'
         )
     rows = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in _meta_rows(r, register))
-    # Search results quote the words around a match; the list's labels run together there ("KindGuidance"),
-    # so it is left out of the index, and the words worth finding it by are indexed in a sentence instead.
-    out.append(f'<dl class="tie-meta" aria-label="About this {attr(kind.label.lower())}" data-pagefind-ignore>{rows}</dl>\n')
-    findable = _findable(r, register)
-    if findable:
-        out.append(f"<p hidden>{inline_html(findable)}</p>\n")
-    # Search filters go before the contributed part: the sanitiser would strip their data- attributes.
-    filters = [("kind", kind.plural)] + [("theme", v.THEMES.label(t)) for t in r.themes]
-    filters += [("route", v.ROUTES.label(x)) for x in r.ambition_routes]
-    spans = "".join(f'<span data-pagefind-filter="{name}">{inline_html(value)}</span>' for name, value in filters)
-    out.append(f'<div class="tie-search-filters" hidden data-pagefind-ignore>{spans}</div>\n')  # filters, not words
+    out.append(f'<dl class="tie-meta" aria-label="About this {attr(kind.label.lower())}">{rows}</dl>\n')
     out.append(START.format(nonce=nonce) + "\n\n" + r.body.strip("\n") + "\n")
     return "\n".join(out) + "\n"

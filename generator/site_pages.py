@@ -75,13 +75,39 @@ def home(resources: list[Resource], edition: Edition | None) -> str:
     return "\n".join(out)
 
 
+SEARCH_FACETS = ("kind", "theme", "route")  # the filters the search index holds (search_index.FACETS)
+
+
 def search() -> str:
+    """The search page: a GET form (/search/?q=...&kind=...) that assets/search.js shows and answers from
+    the index in search/ (search_index.py). Without JavaScript it stays hidden and the page points to the
+    library's filters, which work without it."""
+    fieldsets = "".join(
+        f"<fieldset><legend>{inline_html(FACETS[f].label)}</legend>"
+        + "".join(
+            f'<label for="tie-search-{f}-{attr(t.id)}"><input type="checkbox" id="tie-search-{f}-{attr(t.id)}" '
+            f'name="{f}" value="{attr(t.id)}"> {inline_html(t.label)}</label>'
+            for t in FACETS[f].terms
+        )
+        + "</fieldset>"
+        for f in SEARCH_FACETS
+    )
     return (
-        front_matter({"title": "Search", "tie_page": "search"})
+        front_matter({"title": "Search", "tie_page": "search", "hide": ["toc"]})
         + "# Search the library\n\n"
-        + '<div id="tie-search" class="tie-search" data-bundle="../pagefind/">'
+        + '<div id="tie-search" class="tie-search" data-index="./" data-root="../">'
         + '<p class="tie-search__nojs">Search needs JavaScript. Without it, '
         + '<a href="../library/">browse the library</a> by theme, kind, ambition route, council type or region.</p>'
+        + '<form class="tie-search__form" action="./" method="get" role="search" hidden>'
+        + '<p class="tie-search__bar"><label for="tie-search-q">Search the library</label> '
+        + '<input type="search" id="tie-search-q" name="q" autocomplete="off" spellcheck="false"> '
+        + '<button type="submit" class="md-button md-button--primary">Search</button></p>'
+        + '<details class="tie-search__filters"><summary>Filter by kind, theme or ambition route</summary>'
+        + f'<div class="tie-search__facets">{fieldsets}</div></details>'
+        + "</form>"
+        + '<p class="tie-search__status" role="status"></p>'
+        + '<ul class="tie-list tie-search__results"></ul>'
+        + '<button type="button" class="md-button tie-more" hidden>Show more results</button>'
         + "</div>\n"
     )
 

@@ -195,7 +195,7 @@ def run_live(app, port: int):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The example content built once for the session by the real `tie build` (MkDocs strict, Pagefind)."""
+    """The example content built once for the session by the real `tie build` (MkDocs strict, the search index)."""
     from generator.build import build
     from generator.library import load
 

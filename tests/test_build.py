@@ -1,4 +1,4 @@
-"""`tie build`: MkDocs strict, banners, related resources, the sanitised contributed part, search filters, CSP."""
+"""`tie build`: MkDocs strict, banners, related resources, the sanitised contributed part, the search index, CSP."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from functions.settings import ROOT
-from generator import sanitise
+from generator import library_index, mdsafe, sanitise, search_index
 from generator.build import BuildError, build
 from generator.library import load
 from generator.mdtext import front_matter
+from generator.resource_page import START
 from tests.conftest import COUNCILS, EXAMPLES
 
 TODAY = dt.date(2026, 11, 27)  # fixed, so which pages are due for review does not depend on the day the tests run
@@ -106,7 +108,7 @@ def site(tmp_path_factory) -> Path:
 def test_an_example_case_study_carries_the_example_banner(site):
     page = html_of(site, "/case-studies/front-door/")
     assert (
-        '<div class="tie-banner tie-banner--example" role="note" data-pagefind-ignore><p><strong>Example case study.</strong>'
+        '<div class="tie-banner tie-banner--example" role="note"><p><strong>Example case study.</strong>'
         in page
     )
 
@@ -125,27 +127,24 @@ def test_a_current_resource_carries_neither_banner(site):
 def test_related_resources_appear_and_their_links_lead_to_pages(site):
     page = html_of(site, "/guidance/budget-consultation/")
     related = page.split('<section class="tie-related"', 1)[1].split("</section>", 1)[0]
-    assert "data-pagefind-ignore" in related.split(">", 1)[0]
     links = re.findall(r'<a href="([^"#]+)"', related)
     assert "../../tools/reserves-checklist/" in links
     for link in links:
         assert (site / "guidance" / "budget-consultation" / link / "index.html").resolve().is_file(), link
 
 
-def test_search_filters_are_on_the_page_outside_the_contributed_part(site):
-    page = html_of(site, "/guidance/budget-consultation/")
-    assert (
-        '<div class="tie-search-filters" hidden data-pagefind-ignore><span data-pagefind-filter="kind">Guidance</span>'
-        '<span data-pagefind-filter="theme">Financial planning and viability</span>'
-    ) in page
-    assert "data-pagefind-filter" not in contributed_part(page)
+def test_the_search_index_is_built_from_the_library_beside_the_search_page(site):
+    index = search_index.Index(site / "search")
+    assert index.manifest["documents"] == 8  # the six examples and the two resources added here
+    assert (site / "search" / "index.html").is_file()
+    [(best, _), *_] = search_index.search(index, "reserves")
+    assert index.document(best)[:2] == ["tools/reserves-checklist/", "Reserves policy checklist"]
 
 
-def test_resource_pages_are_marked_for_the_search_index_and_indexed(site):
-    assert "<div data-pagefind-body>" in html_of(site, "/guidance/budget-consultation/")
-    assert "data-pagefind-body" not in html_of(site, "/library/")
-    assert (site / "pagefind" / "pagefind.js").is_file()
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+def test_pages_carry_no_markup_for_the_search_index(site):
+    for address in ("/guidance/budget-consultation/", "/library/", "/search/"):
+        assert "pagefind" not in html_of(site, address)
+    assert not (site / "pagefind").exists()
 
 
 def test_titles_and_summaries_are_escaped_wherever_material_prints_them(site):
@@ -155,7 +154,7 @@ def test_titles_and_summaries_are_escaped_wherever_material_prints_them(site):
     assert '<meta name="description" content="Less than &lt; more &amp; &#x27;quoted&#x27;">' in page
     header = page.split('data-md-component="header-topic"', 1)[1].split("</span>", 1)[0]
     assert title in header
-    assert 'Budgets &amp; &lt;5% reserves "explained"<a class="headerlink" data-pagefind-ignore' in page  # the h1
+    assert 'Budgets &amp; &lt;5% reserves "explained"<a class="headerlink" href=' in page  # the h1
     assert "Ann O&#x27;Neil &amp; team" in page or "Ann O'Neil &amp; team" in page
 
 
@@ -184,9 +183,19 @@ def test_the_sanitiser_keeps_the_markup_material_styles(site, markup):
     assert markup in contributed_part(html_of(site, "/guidance/rich/"))
 
 
-def test_permalink_marks_are_kept_out_of_the_search_index(site):
+def test_permalink_marks_survive_the_sanitiser(site):
     part = contributed_part(html_of(site, "/guidance/odd-characters/"))
-    assert '<a class="headerlink" data-pagefind-ignore href="#odd"' in part
+    assert '<a class="headerlink" href="#odd" title="Link to this section"' in part
+
+
+def test_every_resource_page_has_its_contributed_part_cleaned_and_no_marker_left(site):
+    resources = {r["url"] for r in library_index.read(site)}
+    assert len(resources) == 8
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        address = "/" + str(page.parent.relative_to(site)) + "/"
+        assert text.count(mdsafe.WRAPPER) == (1 if address in resources else 0), page
+        assert "tie-contributed-start" not in text and "tie-contributed-end" not in text, page
 
 
 def test_the_table_of_contents_links_to_contributed_headings(site):
@@ -226,7 +235,9 @@ def test_every_page_has_its_inline_scripts_hashed_for_the_content_security_polic
     hashes = csp.read(site)
     for page in site.rglob("*.html"):
         assert csp.script_hashes(page.read_text(encoding="utf-8")) <= hashes, page
-    assert "script-src 'self' 'wasm-unsafe-eval'" in (site / "_headers").read_text()
+    policy = (site / "_headers").read_text()
+    assert "script-src 'self' 'sha256-" in policy
+    assert "wasm" not in policy and "blob:" not in policy  # nothing on the site needs WebAssembly or workers any more
 
 
 def test_no_page_asks_another_host_for_fonts_scripts_or_styles(site):
@@ -253,22 +264,63 @@ def test_a_library_with_problems_is_not_built(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
-def test_the_sanitiser_cleans_only_between_the_markers():
-    start, end = sanitise.START.format(nonce="n1"), sanitise.END.format(nonce="n1")
-    page = f'<p onclick="ours()">kept</p>{start}<p onclick="x()">text</p><script>x()</script>{end}<p onclick="ours()">kept</p>'
-    assert sanitise.sanitise_page(page, "n1") == (
-        '<p onclick="ours()">kept</p><div class="tie-contributed"><p>text</p></div><p onclick="ours()">kept</p>'
+def render_markdown(text: str) -> str:
+    """Markdown as MkDocs renders it here: the extensions of mkdocs.yml, generator.mdsafe among them."""
+    import markdown
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = [], {}
+    for entry in config["markdown_extensions"]:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        names.append(name)
+        configs[name] = options or {}
+    return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+
+
+def test_the_contributed_part_is_cleaned_from_the_marker_to_the_end_footnotes_included():
+    start = START.format(nonce="ab12")
+    before = mdsafe.CLEANED["ab12"]
+    html = render_markdown(
+        f'<p onclick="ours()">kept</p>\n\n{start}\n\nText[^1] <img src=x onerror=x()>\n\n<script>x()</script>\n\n'
+        "[^1]: A note <a href='javascript:x()'>here</a>.\n"
     )
+    assert html.startswith('<p onclick="ours()">kept</p>\n\n<div class="tie-contributed">')
+    part = html.split('<div class="tie-contributed">', 1)[1]
+    assert "onerror" not in part and "<script" not in part and "javascript:" not in part
+    assert '<div class="footnote">' in part and "A note" in part
+    assert html.endswith("</div>")
+    assert mdsafe.CLEANED["ab12"] == before + 1
 
 
-def test_the_sanitiser_refuses_a_page_whose_markers_are_missing():
-    start = sanitise.START.format(nonce="n1")
-    with pytest.raises(sanitise.SanitiseError):
-        sanitise.sanitise_page(f"{start}<p>no end</p>", "n1")
-    with pytest.raises(sanitise.SanitiseError):
-        sanitise.sanitise_page(f"{sanitise.END.format(nonce='n1')}<p>no start</p>", "n1")
-    with pytest.raises(sanitise.SanitiseError):  # markers of another build do not count
-        sanitise.sanitise_page(f"{start}<p>x</p>{sanitise.END.format(nonce='n2')}", "n1")
+def test_a_marker_written_into_a_body_is_cleaned_away_with_it():
+    html = render_markdown(f"{START.format(nonce='aa')}\n\nBody.\n\n{START.format(nonce='bb')}\n\n<b onclick=x()>x</b>\n")
+    assert html.count('<div class="tie-contributed">') == 1
+    assert "onclick" not in html and "tie-contributed-start" not in html
+
+
+def test_a_page_without_the_marker_is_left_as_it_is():
+    assert render_markdown('<p onclick="ours()">generated</p>') == '<p onclick="ours()">generated</p>'
+
+
+def test_the_cleaning_step_is_markdowns_last():
+    import markdown
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names = [next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]]
+    md = markdown.Markdown(extensions=names)
+    assert [item.name for item in md.postprocessors._priority][-1] == "tie_clean_contributed"
+
+
+def test_a_build_whose_pages_were_not_cleaned_fails(tmp_path):
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["markdown_extensions"].remove("generator.mdsafe")
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "contributing.md", tmp_path / "docs")
+    lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
+    with pytest.raises(BuildError, match=r"6 resource pages, but 0 had their contributed part cleaned; .*generator\.mdsafe"):
+        build(lib, tmp_path, tmp_path / "build" / "docs", tmp_path / "site", EXAMPLES / "content", today=TODAY)
 
 
 @pytest.mark.parametrize(
@@ -323,6 +375,18 @@ def test_pages_served_by_the_app_raise_no_content_security_policy_errors(live_se
         page.wait_for_load_state("networkidle")
     page.goto(live_server.url + "/search/")
     page.get_by_label("Search the library").fill("reserves")
-    page.locator(".pagefind-ui__result").first.wait_for()
+    page.locator(".tie-search__results li").first.wait_for()
     csp = [e for e in errors if "Content Security Policy" in e or "Refused to" in e]
     assert csp == [], csp
+
+
+@pytest.mark.browser
+def test_a_page_view_does_not_fetch_the_sitemap(live_server, page):
+    # Material's script fetches sitemap.xml for every link[rel=alternate], taking it for another language's
+    # site; the feed's link is rel="alternate feed", so a page view fetches only what the page needs.
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    for address in ("/", "/about/", "/guidance/budget-consultation/"):
+        page.goto(live_server.url + address)
+        page.wait_for_load_state("networkidle")
+    assert requested and not [u for u in requested if "sitemap" in u]

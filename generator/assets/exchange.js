@@ -1,6 +1,6 @@
 /* The Exchange's progressive enhancements. Every page works without this file:
-   - library pages: the filter links become checkboxes that filter instantly (from library.json);
-   - the search page: Pagefind's search box, with filters by kind, theme and route. */
+   - library pages: the filter links become checkboxes that filter instantly (from library.json).
+   The search page has its own script, assets/search.js. */
 (function () {
   "use strict";
 
@@ -123,35 +123,9 @@
     return form;
   }
 
-  function enhanceSearch(box) {
-    var bundle = box.getAttribute("data-bundle");
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = bundle + "pagefind-ui.css";
-    document.head.appendChild(css);
-    var script = document.createElement("script");
-    script.src = bundle + "pagefind-ui.js";
-    script.onload = function () {
-      box.replaceChildren();
-      /* global PagefindUI */
-      // No sub-results: resources are short, and the first would repeat the title.
-      new PagefindUI({ element: "#tie-search", bundlePath: bundle, showSubResults: false, showImages: false });
-      var input = box.querySelector("input");
-      if (input) input.setAttribute("aria-label", "Search the library");
-      // Pagefind's form stops its own submission; its javascript: action would only trip the
-      // Content Security Policy if anything ever followed it.
-      var form = box.querySelector("form");
-      if (form) form.removeAttribute("action");
-    };
-    document.head.appendChild(script);
-  }
-
   function start() {
     var nav = document.querySelector(".tie-filters[data-library]");
     if (nav) enhanceLibrary(nav);
-    // data- attributes never survive in contributed content, so a contributed id cannot start these.
-    var search = document.querySelector("#tie-search[data-bundle]");
-    if (search) enhanceSearch(search);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -8,14 +8,15 @@ from pathlib import Path
 from .. import decap
 from ..build import BuildError, build
 from ..library import load
-from ..search import SearchIndexError
 
 
 def add_arguments(parser):
     parser.add_argument("--content", type=Path, help="content folder (default: content/)")
     parser.add_argument("--site", type=Path, help="output folder (default: site/)")
     parser.add_argument("--site-url", help="the site's public address, for the feed's links (default: TIE_SITE_URL)")
-    parser.add_argument("--timings", action="store_true", help="print how long each step took")
+    parser.add_argument(
+        "--timings", action="store_true", help="print how long each step took (the indexer runs alongside generate and mkdocs)"
+    )
 
 
 def run(args, settings) -> int:
@@ -34,7 +35,7 @@ def run(args, settings) -> int:
         site_url = args.site_url or settings.site_url
         editor = decap.Backend(settings.editor_repo, settings.editor_branch, settings.editor_auth_url, site_url) if settings.editor else None
         result = build(lib, settings.root, settings.build_dir / "docs", site, content, site_url=site_url, editor=editor)
-    except (BuildError, SearchIndexError) as err:
+    except BuildError as err:
         print(f"tie build: {err}", file=sys.stderr)
         return 1
     print(f"Built {result.pages} pages ({result.resources} resources) into {site}.")

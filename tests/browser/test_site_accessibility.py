@@ -70,7 +70,7 @@ def test_the_not_found_pages_are_real_404s_in_the_sites_layout(load, page):
 def test_search_page_with_results_showing_has_no_axe_violations(load, page):
     load("/search/")
     page.get_by_label("Search the library").fill("reserves")
-    page.locator(".pagefind-ui__result").first.wait_for()
+    page.locator(".tie-search__results li").first.wait_for()
     page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
 
@@ -78,12 +78,13 @@ def test_search_page_with_results_showing_has_no_axe_violations(load, page):
 def test_search_page_with_a_filter_open_has_no_axe_violations(load, page):
     load("/search/")
     page.get_by_label("Search the library").fill("practice")
-    expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"^\d+ results for practice"))
-    block = page.locator(".pagefind-ui__filter-block", has=page.locator("summary", has_text="Theme"))
-    block.locator("summary").click()
-    expect(block).to_have_attribute("open", "")
+    expect(page.locator(".tie-search__status")).to_have_text(re.compile(r"^\d+ results for practice"))
+    filters = page.locator(".tie-search__filters")
+    filters.locator("summary").click()
+    expect(filters).to_have_attribute("open", "")
     page.get_by_label("Leadership of place").check()
-    expect(page.locator(".pagefind-ui__message")).to_have_text(re.compile(r"^11 results for practice"))
+    expect(page.locator(".tie-search__status")).to_have_text(re.compile(r"^11 results for practice"))
+    page.get_by_role("button", name="Show more results").wait_for(state="hidden")
     page.wait_for_load_state("networkidle")
     assert axe_violations(page) == []
 

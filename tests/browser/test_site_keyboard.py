@@ -87,8 +87,8 @@ def test_search_works_with_the_keyboard_alone(page, library_server):
     tab_to(page, box)
     assert_focus_is_visible(page)
     page.keyboard.type("reserves")
-    page.keyboard.press("Enter")  # submitting changes nothing: the results are already there
-    first = page.locator(".pagefind-ui__result-link").first
+    page.keyboard.press("Enter")
+    first = page.locator(".tie-search__results .tie-item > a").first
     expect(first).to_have_text("Reserves policy checklist")
     tab_to(page, first)
     assert_focus_is_visible(page)
@@ -101,15 +101,15 @@ def test_search_filters_work_with_the_keyboard_alone(page, library_server):
     box = page.get_by_label("Search the library")
     tab_to(page, box)
     page.keyboard.type("council")
-    expect(page.locator(".pagefind-ui__message")).to_contain_text("for council")
-    kind = page.locator(".pagefind-ui__filter-name", has_text="Kind")
-    tab_to(page, kind)
+    expect(page.locator(".tie-search__status")).to_contain_text("for council")
+    filters = page.locator(".tie-search__filters summary")
+    tab_to(page, filters)
     assert_focus_is_visible(page)
     page.keyboard.press("Enter")
     support = page.get_by_label("Support offers")
     tab_to(page, support)
     page.keyboard.press("Space")
-    expect(page.locator(".pagefind-ui__message")).to_have_text("1 result for council")
+    expect(page.locator(".tie-search__status")).to_have_text("1 result for council")
 
 
 def test_the_feedback_and_footer_links_show_focus(page, library_server):

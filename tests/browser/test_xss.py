@@ -333,10 +333,13 @@ def test_no_payload_runs_in_search_results(watched, static_url, query):
     page = watch.page(context)
     page.goto(static_url + "/search/")
     page.get_by_label("Search the library").fill(query)
-    page.locator(".pagefind-ui__result").first.wait_for()
-    while page.get_by_role("button", name="Load more results").count():
-        page.get_by_role("button", name="Load more results").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".tie-search__status")).to_have_text(re.compile(r"^\d+ results? for "))
+    more, shown = page.get_by_role("button", name="Show more results"), page.locator(".tie-search__results li")
+    while more.is_visible():
+        count = shown.count()
+        more.click()
+        expect(shown).not_to_have_count(count)
+    assert shown.count() > 0
     assert page.evaluate(SWEEP) is None
     page.wait_for_timeout(150)
     assert page.evaluate(AUDIT) == []
