@@ -8,8 +8,6 @@ shows both versions (409), never applied silently.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -41,12 +39,15 @@ def _agenda(request: Request, code: str, round_id: str, reader) -> dict:
             "submitted": len(submitted),
             "started": len(everyone) - len(submitted),
             "members": memberships.member_count(tx, code),
+            # too few besides the reader: no spread, no order by disagreement, no tally (spread.MIN_RESPONDENTS)
+            "spread_withheld": spread.everyone_withheld(submitted, reader.id),
+            "min_respondents": spread.MIN_RESPONDENTS,
             "roles_said": roles.said,
             "roles_withheld": roles.withheld,
             "min_role_group": spread.MIN_ROLE_GROUP,
             "drafts": drafts,
             "routes": routes,
-            "route_votes": Counter(route for r in submitted for route in r.routes),
+            "route_votes": spread.route_votes(submitted, reader.id),
             "missing": consensus.missing(ctx.edition, ctx.council_type, drafts),
             "published": consensus.latest(tx, ctx.round.id),
         }

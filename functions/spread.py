@@ -15,6 +15,7 @@ know", which has no place on the scale. Statements are ordered for the meeting's
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,14 @@ UNSAID = "unsaid"  # people who did not say whether they are an officer or a cou
 # Withholding rather than auditing: the agenda is reloaded after every save in a meeting, and an
 # audit entry per reload would bury the deliberate reads the log is there to show.
 MIN_ROLE_GROUP = 2
+# The spread of everyone's answers is shown only when at least this many people besides the reader
+# have submitted, for the same reason: with one other person, the "everyone" counts less the
+# reader's own answers are that person's answers, read without the audit record. Everything
+# counted from the answers goes with it: the counts, the range and middle answer, the agenda's
+# order (a range of 0 or 4 between the reader and one other person says where that person is), how
+# many people commented, and the tally of favoured routes. With nobody else, the counts are the
+# reader's own answers and are shown. The page points to the audited individual answers instead.
+MIN_RESPONDENTS = 2
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class StatementSpread:
     ambition: Distribution
     by_role: tuple[RoleSpread, ...]
     comments: int  # how many people left a comment (read on the audited answers page)
+    withheld: bool = False  # too few respondents besides the reader: nothing above was counted (MIN_RESPONDENTS)
 
     @property
     def disagreement(self) -> tuple:
@@ -157,6 +167,24 @@ class RoleGroups:
         return bool(self.groups or self.withheld)
 
 
+def others(responses: Iterable, reader_id: str | None = None) -> int:
+    """How many of `responses` are not the reader's (all of them when there is no reader)."""
+    return sum(1 for r in responses if reader_id is None or getattr(r, "person_id", None) != reader_id)
+
+
+def everyone_withheld(responses: Iterable, reader_id: str | None = None) -> bool:
+    """True when the spread of everyone's answers would show one other person's answers (MIN_RESPONDENTS)."""
+    return 0 < others(responses, reader_id) < MIN_RESPONDENTS
+
+
+def route_votes(responses: Iterable, reader_id: str | None = None) -> Counter | None:
+    """How many people chose each route; None when that would show one other person's choice (MIN_RESPONDENTS)."""
+    responses = list(responses)
+    if everyone_withheld(responses, reader_id):
+        return None
+    return Counter(route for r in responses for route in (getattr(r, "routes", None) or ()))
+
+
 def role_groups(responses: Iterable, reader_id: str | None = None) -> RoleGroups:
     """Respondents by role, where somebody said which they are; withheld when a group is too small (MIN_ROLE_GROUP)."""
     responses = list(responses)
@@ -172,8 +200,7 @@ def role_groups(responses: Iterable, reader_id: str | None = None) -> RoleGroups
         groups.append((UNSAID, "Did not say", unsaid))
     small = []
     for _, label, members in groups:
-        others = sum(1 for r in members if reader_id is None or getattr(r, "person_id", None) != reader_id)
-        if 0 < others < MIN_ROLE_GROUP:
+        if 0 < others(members, reader_id) < MIN_ROLE_GROUP:
             small.append(label)
     if small:
         return RoleGroups((), tuple(small))
@@ -189,8 +216,18 @@ def spreads(
     `ambition` and `comment`). Roles are shown side by side only where somebody said which they are,
     and only when every group is large enough (`role_groups`); `reader_id` is the person reading,
     whose own response does not count towards a group's size.
+
+    When too few people besides the reader have answered (`everyone_withheld`), nothing is counted:
+    every statement comes with empty counts, `withheld` set, in questionnaire order.
     """
     responses = list(responses)
+    if everyone_withheld(responses, reader_id):
+        empty = distribution(())
+        return [
+            StatementSpread(statement, order, empty, empty, (), 0, withheld=True)
+            for order, statement in enumerate(edition.statements)
+            if statement.applies(council_type)
+        ]
     groups = role_groups(responses, reader_id).groups
     out = []
     for order, statement in enumerate(edition.statements):

@@ -99,6 +99,72 @@ def test_officers_and_councillors_are_side_by_side_when_every_group_has_two_peop
     assert 'id="roles-withheld"' not in page.text
 
 
+def test_with_fewer_than_two_people_besides_the_reader_the_agenda_counts_nothing_and_points_to_the_audited_answers(
+    app, client, people
+):
+    su = people.add("sue@angus.gov.uk", council="ANS", role="super-user")
+    ada = people.add("ada@angus.gov.uk", council="ANS")
+    with app.state.store.transaction() as tx:
+        r = rounds.open_round(tx, "ANS", "2026", su.id, T0)
+    base = f"/app/councils/ANS/rounds/{r.id}"
+    # ada's answers are far apart from sue's on GOV-01 only: ordered by disagreement, GOV-01 would come first
+    agreed = {sid: Answer(sid, "plans", "does", "") for sid in ANSWERS}
+    with app.state.store.transaction() as tx:
+        responses.save(
+            tx,
+            r.id,
+            su.id,
+            based_on=0,
+            respondent_role="officer",
+            routes=("process-redesign",),
+            answers=agreed,
+            submit=True,
+            at=T0,
+        )
+        theirs = {**agreed, "GOV-01": Answer("GOV-01", "reviews", "reviews", "Ada's view on GOV-01")}
+        responses.save(
+            tx,
+            r.id,
+            ada.id,
+            based_on=0,
+            respondent_role="officer",
+            routes=("commercialisation",),
+            answers=theirs,
+            submit=True,
+            at=T0,
+        )
+    people.sign_in(client, su, second_factor=True)
+    page = client.get(base + "/consensus")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    order = re.findall(r'<section class="tie-consensus__statement" id="s-([A-Z]{3}-\d\d)"', page.text)
+    assert order == list(ANSWERS)  # the questionnaire's order
+    assert "fewer than 2 people besides you have submitted their answers" in text
+    banner = text[text.index('id="spread-withheld"') :]
+    assert f'<a href="{base}/consensus/answers">open everyone\'s individual answers</a>' in banner
+    # nothing counted from ada's answers: no table, no spread, no middle answer, no comments, no tally of routes
+    for counted in ("(number of people)", "answers span", "everyone who answered chose", "middle answer", "Commercialisation: "):
+        assert counted not in text, counted
+    assert not re.search(r"\d+ comments?;", text)
+    assert "What people chose is not shown yet" in text
+    assert 'id="roles-withheld"' not in text  # one explanation, not two
+    assert f'href="{base}/consensus/answers?statement=GOV-01"' in text and "Ada&#39;s view" not in text
+    # the consensus can still be recorded, and the page that records it after an error counts nothing either
+    error = client.post(
+        base + "/consensus/statements/GOV-01",
+        data={"csrf_token": form_token(client), "version": "0", "current": "does", "ambition": "plans", "rationale": ""},
+    )
+    assert error.status_code == 422 and 'id="spread-withheld"' in error.text and "(number of people)" not in error.text
+    # a second person besides the reader: the spread is shown, most disagreement first
+    bob = people.add("bob@angus.gov.uk", council="ANS")
+    with app.state.store.transaction() as tx:
+        responses.save(tx, r.id, bob.id, based_on=0, respondent_role=None, routes=(), answers=agreed, submit=True, at=T0)
+    page = client.get(base + "/consensus")
+    assert 'id="spread-withheld"' not in page.text and "How people answered GOV-01" in page.text
+    assert re.findall(r'<section class="tie-consensus__statement" id="s-([A-Z]{3}-\d\d)"', page.text)[0] == "GOV-01"
+    assert "Commercialisation: 1" in page.text and "(1 comment;" in page.text
+
+
 def test_the_agenda_and_the_conflict_page_show_times_in_uk_time_with_the_zone(app, client, people, council):
     with app.state.store.transaction() as tx:
         consensus.save_draft(

@@ -18,11 +18,12 @@ def edition():
     return editions["2026"]
 
 
-def person(role=None, person_id=None, **answers):
+def person(role=None, person_id=None, routes=(), **answers):
     """A response: statement id -> (current, ambition[, comment])."""
     return SimpleNamespace(
         person_id=person_id,
         respondent_role=role,
+        routes=routes,
         answers={
             sid.replace("_", "-"): SimpleNamespace(current=a[0], ambition=a[1], comment=a[2] if len(a) > 2 else "")
             for sid, a in answers.items()
@@ -150,3 +151,40 @@ def test_comments_are_counted_not_carried(edition):
     plc = next(s for s in spread.spreads(edition, responses) if s.statement.id == "PLC-01")
     assert plc.comments == 1
     assert "We lack data" not in repr(plc)
+
+
+def test_with_one_other_respondent_nothing_is_counted_since_less_the_readers_own_it_is_theirs(edition):
+    sue = person("officer", "sue", routes=("process-redesign",), PLC_01=("plans", "does"), GOV_01=("plans", "does"))
+    ada = person(
+        "officer",
+        "ada",
+        routes=("commercialisation",),
+        PLC_01=("not-yet", "reviews", "Ada's view"),
+        GOV_01=("reviews", "reviews"),
+    )
+    for responses in ([sue, ada], [ada]):  # whether or not the reader has answered, the rest is ada's
+        assert spread.everyone_withheld(responses, reader_id="sue")
+        assert spread.route_votes(responses, reader_id="sue") is None
+        found = spread.spreads(edition, responses, council_type="unitary", reader_id="sue")
+        # questionnaire order: ordering by disagreement would say how far ada is from sue
+        assert [s.statement.id for s in found] == [s.id for s in edition.statements]
+        for s in found:
+            assert s.withheld and s.by_role == () and s.comments == 0
+            assert s.current.total == s.ambition.total == 0 and s.current.range == 0 and s.current.median is None
+
+
+def test_the_spread_is_counted_from_two_respondents_besides_the_reader_or_the_readers_own_alone(edition):
+    sue = person("officer", "sue", routes=("process-redesign",), PLC_01=("plans", "does"))
+    ada = person(None, "ada", routes=("commercialisation",), PLC_01=("not-yet", "reviews"))
+    bob = person(None, "bob", routes=("commercialisation",), PLC_01=("reviews", "reviews"))
+    assert spread.MIN_RESPONDENTS == 2
+    assert not spread.everyone_withheld([sue, ada, bob], reader_id="sue")
+    found = spread.spreads(edition, [sue, ada, bob], reader_id="sue")
+    assert found[0].statement.id == "PLC-01" and not found[0].withheld
+    assert found[0].current.counts == (1, 0, 1, 0, 1)
+    assert spread.route_votes([sue, ada, bob], reader_id="sue") == {"commercialisation": 2, "process-redesign": 1}
+    # the reader's own answers alone show nobody else's
+    assert not spread.everyone_withheld([sue], reader_id="sue")
+    assert spread.spreads(edition, [sue], reader_id="sue")[0].current.counts == (0, 0, 1, 0, 0)
+    # with no reader named, one response is one person's answers
+    assert spread.everyone_withheld([ada])

@@ -126,6 +126,16 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
         context, page = signed_in(browser, live_server, council["members"][name])
         answer(page, base, name, role, answers)
         context.close()
+        if name == "ada":
+            # one person has answered: the agenda counts nothing (it would be Ada's answers) and says why
+            context, page = signed_in(browser, live_server, council["su"], second_factor=True)
+            page.goto(base + "/consensus")
+            withheld = page.locator("#spread-withheld")
+            expect(withheld).to_contain_text("fewer than 2 people besides you have submitted their answers")
+            expect(withheld.get_by_role("link", name="open everyone's individual answers")).to_be_visible()
+            expect(page.get_by_role("table", name=re.compile("^How people answered"))).to_have_count(0)
+            assert axe_violations(page) == []
+            context.close()
 
     # 2. the super-user sees the spread, the most disagreement first
     context, page = signed_in(browser, live_server, council["su"], second_factor=True)
