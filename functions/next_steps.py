@@ -12,13 +12,17 @@ are ranked by how much of their front matter matches:
 - for the council's type of council: 1
 
 then by title. Support offers (peer challenge and the like) are listed apart, by the same ranking.
+
+The reasons are shown to whoever reads the results: the council's members, a person reading their own
+answers, and, for a response shared with everyone, people outside the council. So they name whose
+routes they are (`whose_routes`) and never say "your council".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.vocabulary import ROUTES
+from generator.vocabulary import COUNCIL_TYPES, ROUTES
 
 from .results import Results, StatementResult
 
@@ -31,6 +35,8 @@ STAGE_WEIGHT = 2
 ROUTE_WEIGHT = 1
 THEME_WEIGHT = 1
 COUNCIL_TYPE_WEIGHT = 1
+COUNCILS_ROUTES = "the council's"  # the official response: the routes the council agreed to favour
+OWN_ROUTES = "your"  # a person's own results: the routes they chose
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,13 @@ class Step:
     support: tuple[Suggestion, ...]
 
 
-def score(entry: dict, area: StatementResult, routes: tuple[str, ...], council_type: str | None) -> Suggestion | None:
+def score(
+    entry: dict,
+    area: StatementResult,
+    routes: tuple[str, ...],
+    council_type: str | None,
+    whose_routes: str = COUNCILS_ROUTES,
+) -> Suggestion | None:
     """How well a library entry fits an area, or None when it does not fit at all."""
     statement = area.statement
     names_it = statement.id in (entry.get("statements") or ())
@@ -76,7 +88,7 @@ def score(entry: dict, area: StatementResult, routes: tuple[str, ...], council_t
     if shared_routes:
         points += ROUTE_WEIGHT * len(shared_routes)
         reasons.append(
-            "follows your favoured route"
+            f"fits {whose_routes} favoured route"
             + ("s" if len(shared_routes) > 1 else "")
             + ": "
             + ", ".join(ROUTES.label(r).lower() for r in shared_routes)
@@ -86,25 +98,34 @@ def score(entry: dict, area: StatementResult, routes: tuple[str, ...], council_t
         reasons.append("same theme")
     if council_type and council_type in (entry.get("council-type") or ()):
         points += COUNCIL_TYPE_WEIGHT
-        reasons.append("from or for councils like yours")
+        reasons.append(f"from or for this type of council: {COUNCIL_TYPES.label(council_type)}")
     return Suggestion(entry["url"], entry["title"], entry.get("summary", ""), entry.get("kind", ""), points, tuple(reasons))
 
 
 def suggest(
-    entries: list[dict], area: StatementResult, routes: tuple[str, ...] = (), council_type: str | None = None
+    entries: list[dict],
+    area: StatementResult,
+    routes: tuple[str, ...] = (),
+    council_type: str | None = None,
+    whose_routes: str = COUNCILS_ROUTES,
 ) -> tuple[tuple[Suggestion, ...], tuple[Suggestion, ...]]:
     """(resources, support offers) for one area, best first."""
-    found = [s for e in entries if (s := score(e, area, routes, council_type)) is not None]
+    found = [s for e in entries if (s := score(e, area, routes, council_type, whose_routes)) is not None]
     found.sort(key=lambda s: (-s.score, s.title.lower(), s.url))
     resources = tuple(s for s in found if s.kind != SUPPORT_KIND)[:PER_AREA]
     support = tuple(s for s in found if s.kind == SUPPORT_KIND)[:SUPPORT_PER_AREA]
     return resources, support
 
 
-def plan(results: Results, entries: list[dict], council_type: str | None = None) -> tuple[Step, ...]:
-    """The action plan: every area for improvement, in priority order, with its next steps."""
+def plan(
+    results: Results, entries: list[dict], council_type: str | None = None, whose_routes: str = COUNCILS_ROUTES
+) -> tuple[Step, ...]:
+    """The action plan: every area for improvement, in priority order, with its next steps.
+
+    `whose_routes` says whose the favoured routes are, in the reasons: COUNCILS_ROUTES or OWN_ROUTES.
+    """
     steps = []
     for rank, area in enumerate(results.improvements, start=1):
-        resources, support = suggest(entries, area, results.routes, council_type)
+        resources, support = suggest(entries, area, results.routes, council_type, whose_routes)
         steps.append(Step(rank, area, resources, support))
     return tuple(steps)

@@ -62,7 +62,7 @@ def _official(request: Request, code: str, round_id: str, person) -> dict:
     if before and earlier_edition:
         then = results.compute(earlier_edition, before.answers, ctx.council_type, note_field="rationale")
         found = results.with_progress(found, results.progress(found, then, before.round_id, f"{before.year} official response"))
-    return {"ctx": ctx, "published": published, "results": found, "insider": insider}
+    return {"ctx": ctx, "published": published, "results": found, "insider": insider, "whose_routes": next_steps.COUNCILS_ROUTES}
 
 
 def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
@@ -81,7 +81,12 @@ def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
     if earlier and earlier[0].edition in state.editions:
         then = results.compute(state.editions[earlier[0].edition], earlier[1].answers, ctx.council_type)
         found = results.with_progress(found, results.progress(found, then, earlier[0].id, f"your {earlier[0].year} answers"))
-    return {"ctx": ctx, "own": own, "results": found, "insider": True}
+    return {"ctx": ctx, "own": own, "results": found, "insider": True, "whose_routes": next_steps.OWN_ROUTES}
+
+
+def _plan(request: Request, data: dict) -> tuple[next_steps.Step, ...]:
+    """The action plan of `data` (from _official or _mine): the page and the downloads both use this one."""
+    return next_steps.plan(data["results"], request.app.state.library, data["ctx"].council_type, data["whose_routes"])
 
 
 def _chart(found: results.Results) -> object:
@@ -92,7 +97,7 @@ def _chart(found: results.Results) -> object:
 def _render(request: Request, kind: str, data: dict, status: int = 200):
     found: results.Results = data["results"]
     ctx = data["ctx"]
-    plan = next_steps.plan(found, request.app.state.library, ctx.council_type)
+    plan = _plan(request, data)
     title = f"Official results: {ctx.title}" if kind == "official" else f"Your results: {ctx.title}"
     return web.render(
         request,
@@ -155,7 +160,7 @@ async def download(request: Request):
     if what == "answers":
         body = exports.answers_csv(found, notes) if fmt == "csv" else exports.answers_json(meta, found, notes)
     else:
-        plan = next_steps.plan(found, request.app.state.library, ctx.council_type)
+        plan = _plan(request, data)
         body = exports.plan_csv(plan, site_url, notes) if fmt == "csv" else exports.plan_json(meta, found, plan, site_url, notes)
     filename = f"{ctx.council.code.lower()}-{ctx.round.year}-{name}"
     if fmt == "csv":

@@ -65,7 +65,19 @@ def test_favoured_routes_and_council_type_raise_a_resource(edition):
     resources, _ = next_steps.suggest(library, fin, routes=("commercialisation", "process-redesign"), council_type="district")
     assert [r.url for r in resources] == ["/guidance/b-route/", "/guidance/c-type/", "/guidance/a-plain/"]
     assert resources[0].score == 3
-    assert any("favoured routes: commercialisation, process redesign" in reason for reason in resources[0].reasons)
+    assert "fits the council's favoured routes: commercialisation, process redesign" in resources[0].reasons
+    assert "from or for this type of council: District council" in resources[1].reasons
+
+
+def test_reasons_name_whose_routes_they_are_and_never_say_yours(edition):
+    fin = area(edition, "FIN-01", "plans", "does")
+    library = [entry("/guidance/b-route/", theme=["financial-planning"], route=["commercialisation"], council_type=["district"])]
+    official, _ = next_steps.suggest(library, fin, routes=("commercialisation",), council_type="district")
+    own, _ = next_steps.suggest(library, fin, ("commercialisation",), "district", whose_routes=next_steps.OWN_ROUTES)
+    assert "fits the council's favoured route: commercialisation" in official[0].reasons
+    assert "fits your favoured route: commercialisation" in own[0].reasons
+    # read by people outside the council too (a response shared with everyone): nothing says "your council"
+    assert not any("your" in reason for reason in official[0].reasons)
 
 
 def test_support_offers_are_listed_apart(edition):

@@ -72,7 +72,7 @@ def test_official_results_show_themes_strengths_and_ranked_improvements_with_nex
     # next steps: the guidance written for FIN-01 at this stage, and peer challenge as support for governance
     fin = plan[plan.index('id="plan-FIN-01"') : plan.index('id="plan-PLC-02"')]
     assert 'href="/guidance/budget-consultation/"' in fin and "written for statement FIN-01" in fin
-    assert "follows your favoured route: community focus and prevention" in fin
+    assert "fits the council&#39;s favoured route: community focus and prevention" in fin
     gov = plan[plan.index('id="plan-GOV-01"') : plan.index('id="plan-FIN-01"')]
     assert 'href="/support/peer-challenge/"' in gov
     assert "Rationale: No agreed plan yet" in fin
@@ -204,6 +204,9 @@ def test_outsiders_see_a_public_response_as_stages_ambitions_and_routes_only(app
         assert not any(text in page.text for text in RATIONALES)
         assert "Rationale" not in page.text and "Sue Publisher" not in page.text and member.email not in page.text
         assert "The reasons it recorded for them stay within" in page.text
+        # why each next step was chosen reads right to someone outside the council: the council's routes, not theirs
+        assert "fits the council&#39;s favoured route: community focus and prevention" in page.text
+        assert "your favoured" not in page.text and "like yours" not in page.text
         for name in OFFICIAL_DOWNLOADS:
             download = client.get(f"{base}/downloads/{name}")
             assert download.status_code == 200, name
@@ -275,3 +278,16 @@ def test_results_show_the_publication_time_in_uk_time_with_the_zone(app, client,
     people.sign_in(client, member)
     assert "published on 28 May 2026 at 21:26 BST" in client.get(f"/app/councils/ABE/rounds/{summer.id}/results").text
     assert "published on 9 November 2025 at 20:26 GMT" in client.get(f"/app/councils/ABE/rounds/{winter.id}/results").text
+
+
+def test_own_results_give_the_persons_own_routes_as_the_reason_for_a_next_step(app, client, people, member):
+    with app.state.store.transaction() as tx:
+        r = rounds.open_round(tx, "ABE", "2026", None, T0)
+        answers = {sid: Answer(sid, "understands", "does", "") for sid in OFFICIAL}
+        routes = ("community-focus-and-prevention",)
+        responses.save(tx, r.id, member.id, based_on=0, respondent_role=None, routes=routes, answers=answers, submit=True, at=T0)
+    people.sign_in(client, member)
+    text = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results").text
+    fin = text[text.index('id="plan-FIN-01"') :]
+    assert "fits your favoured route: community focus and prevention" in fin
+    assert "the council&#39;s favoured" not in text
