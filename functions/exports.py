@@ -1,4 +1,10 @@
-"""Downloads: the answers and the action plan of a set of results, as CSV (for spreadsheets) and JSON (for systems)."""
+"""Downloads: the answers and the action plan of a set of results, as CSV (for spreadsheets) and JSON (for systems).
+
+The action plan carries what the results page shows of it, to the same reader: each area for
+improvement in priority order with its resources and support offers (title, address, summary and why
+each was chosen), and the statements to find out about first. Only the free text is left out for
+readers outside the council (`notes`), as on the page.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,26 @@ import json
 
 from generator.vocabulary import ROUTES, THEMES
 
-from .next_steps import Step
+from .next_steps import Step, Suggestion
 from .results import Results
 
 ANSWER_COLUMNS = ("statement_id", "theme", "statement", "current_stage", "current", "ambition_stage", "ambition", "gap", "note")
-PLAN_COLUMNS = ("priority", "statement_id", "theme", "statement", "current", "ambition", "gap", "note", "resources", "support")
+PLAN_COLUMNS = (
+    "section",
+    "priority",
+    "statement_id",
+    "theme",
+    "statement",
+    "current",
+    "ambition",
+    "gap",
+    "note",
+    "resources",
+    "support",
+)
+# The CSV's sections, named as the results page heads them; the JSON keeps them as two lists.
+IMPROVE = "area for improvement"
+FIND_OUT = "to find out"
 # A spreadsheet runs a cell that starts with one of these as a formula; such cells get a leading
 # apostrophe so that a comment like "=HYPERLINK(...)" stays text (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -60,7 +81,12 @@ def answer_rows(results: Results) -> list[dict]:
     ]
 
 
-def plan_rows(steps: tuple[Step, ...]) -> list[dict]:
+def _suggestions(items: tuple[Suggestion, ...], site_url: str) -> list[dict]:
+    """Each suggestion as the page shows it: title, full address, summary, and why it was chosen."""
+    return [{"title": s.title, "url": site_url + s.url, "summary": s.summary, "reasons": list(s.reasons)} for s in items]
+
+
+def plan_rows(steps: tuple[Step, ...], site_url: str = "") -> list[dict]:
     """One row per area for improvement, in priority order, with its next steps."""
     return [
         {
@@ -72,15 +98,39 @@ def plan_rows(steps: tuple[Step, ...]) -> list[dict]:
             "ambition": step.area.ambition_label,
             "gap": step.area.gap,
             "note": step.area.note,
-            "resources": [{"title": r.title, "url": r.url} for r in step.resources],
-            "support": [{"title": r.title, "url": r.url} for r in step.support],
+            "resources": _suggestions(step.resources, site_url),
+            "support": _suggestions(step.support, site_url),
         }
         for step in steps
     ]
 
 
-def _links(items: list[dict], site_url: str) -> str:
-    return "; ".join(f"{i['title']} ({site_url}{i['url']})" for i in items)
+def find_out_rows(results: Results) -> list[dict]:
+    """The statements answered "don't know" or not at all, in questionnaire order: finding out comes first."""
+    return [
+        {
+            "statement_id": s.statement.id,
+            "theme": THEMES.label(s.statement.theme),
+            "statement": s.statement.text,
+            "current": s.current_label,
+            "ambition": s.ambition_label,
+            "note": s.note,
+        }
+        for s in results.unknown
+    ]
+
+
+def _suggestions_cell(items: list[dict]) -> str:
+    """One line per suggestion, as on the page: "Title (address): summary (why: reason; reason)"."""
+    lines = []
+    for i in items:
+        line = f"{i['title']} ({i['url']})"
+        if i["summary"]:
+            line += f": {i['summary']}"
+        if i["reasons"]:
+            line += f" (why: {'; '.join(i['reasons'])})"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def answers_csv(results: Results, notes: bool = True) -> str:
@@ -88,10 +138,13 @@ def answers_csv(results: Results, notes: bool = True) -> str:
     return _csv(*_without_notes(ANSWER_COLUMNS, answer_rows(results), notes))
 
 
-def plan_csv(steps: tuple[Step, ...], site_url: str, notes: bool = True) -> str:
+def plan_csv(results: Results, steps: tuple[Step, ...], site_url: str, notes: bool = True) -> str:
+    """The areas for improvement in priority order, then the statements to find out about (`section` says which)."""
     rows = [
-        {**r, "resources": _links(r["resources"], site_url), "support": _links(r["support"], site_url)} for r in plan_rows(steps)
+        {**r, "section": IMPROVE, "resources": _suggestions_cell(r["resources"]), "support": _suggestions_cell(r["support"])}
+        for r in plan_rows(steps, site_url)
     ]
+    rows += [{**r, "section": FIND_OUT} for r in find_out_rows(results)]
     return _csv(*_without_notes(PLAN_COLUMNS, rows, notes))
 
 
@@ -111,12 +164,9 @@ def answers_json(meta: dict, results: Results, notes: bool = True) -> str:
 
 
 def plan_json(meta: dict, results: Results, steps: tuple[Step, ...], site_url: str, notes: bool = True) -> str:
-    rows = [
-        {
-            **r,
-            "resources": [{**i, "url": site_url + i["url"]} for i in r["resources"]],
-            "support": [{**i, "url": site_url + i["url"]} for i in r["support"]],
-        }
-        for r in plan_rows(steps)
-    ]
-    return _document(meta, results, action_plan=_without_notes(PLAN_COLUMNS, rows, notes)[1])
+    return _document(
+        meta,
+        results,
+        action_plan=_without_notes(PLAN_COLUMNS, plan_rows(steps, site_url), notes)[1],
+        to_find_out=_without_notes(PLAN_COLUMNS, find_out_rows(results), notes)[1],
+    )

@@ -161,7 +161,11 @@ async def download(request: Request):
         body = exports.answers_csv(found, notes) if fmt == "csv" else exports.answers_json(meta, found, notes)
     else:
         plan = _plan(request, data)
-        body = exports.plan_csv(plan, site_url, notes) if fmt == "csv" else exports.plan_json(meta, found, plan, site_url, notes)
+        body = (
+            exports.plan_csv(found, plan, site_url, notes)
+            if fmt == "csv"
+            else exports.plan_json(meta, found, plan, site_url, notes)
+        )
     filename = f"{ctx.council.code.lower()}-{ctx.round.year}-{name}"
     if fmt == "csv":
         # the byte order mark tells spreadsheet programs the file is UTF-8, so names and quotes survive

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
 from functions import consensus, responses, rounds
 from functions.responses import Answer
 from tests.conftest import make_settings
+from tests.html_tree import parse
 
 T0 = 1_780_000_000  # May 2026
 YEAR = 365 * 86400
@@ -291,3 +293,175 @@ def test_own_results_give_the_persons_own_routes_as_the_reason_for_a_next_step(a
     fin = text[text.index('id="plan-FIN-01"') :]
     assert "fits your favoured route: community focus and prevention" in fin
     assert "the council&#39;s favoured" not in text
+
+
+# -- the action plan: what the page shows, the downloads carry ------------------------------------
+
+SITE = "https://testserver"  # the test settings' site address, which the downloads put before each link
+
+
+def _words(text) -> str:
+    return " ".join(str(text).split())
+
+
+def _step(statement_id, statement, theme, current, ambition, gap, note, resources, support):
+    return {
+        "statement": (statement_id, _words(statement)),
+        "theme": _words(theme),
+        "stages": (_words(current), _words(ambition), int(gap)),
+        "note": note or None,  # no note and an empty one say the same: nothing recorded
+        "resources": resources,
+        "support": support,
+    }
+
+
+def _suggestion(title, url, summary, reasons):
+    return (_words(title), url.removeprefix(SITE), _words(summary or ""), tuple(reasons))
+
+
+def plan_on_the_page(html: str) -> tuple[list, list]:
+    """(areas for improvement with their next steps, statements to find out about) as the results page shows them."""
+    root = parse(html)
+    steps = []
+    for item in root.find_all("li", class_="tie-plan__item"):
+        sid = item.attrs["id"].removeprefix("plan-")
+        heading = item.find("h3").text
+        facts = re.fullmatch(r"Now: (.+)\. Ambition: (.+)\. Gap: (\d+) stages?\. Theme: (.+)\.", item.find("p").text)
+        note = item.find("p", class_="tie-note")
+        lists, heading_seen = {}, None
+        for child in item.child_elements():
+            if child.tag == "h4":
+                heading_seen = child.text
+            elif child.tag == "ul":
+                lists[heading_seen] = [
+                    _suggestion(
+                        li.child_elements("a")[0].text,
+                        li.child_elements("a")[0].attrs["href"],
+                        (li.find("span", class_="tie-steps__summary") or parse("")).text,
+                        [r for r in (li.find("span", class_="tie-steps__why") or parse("")).text.strip("()").split("; ") if r],
+                    )
+                    for li in child.child_elements("li")
+                ]
+        steps.append(
+            _step(
+                sid,
+                heading.removeprefix(sid).strip(),
+                facts.group(4),
+                facts.group(1),
+                facts.group(2),
+                facts.group(3),
+                note.text.split(": ", 1)[1] if note else None,
+                lists.get("Resources", []),
+                lists.get("Support you can ask for", []),
+            )
+        )
+    find_out = [
+        (li.find("span", class_="tie-statement__id").text, re.search(r"\(([^()]+)\)$", li.text).group(1))
+        for li in root.find_all("li")
+        if li.attrs.get("id", "").startswith("find-out-")
+    ]
+    return steps, find_out
+
+
+def plan_in_the_json(doc: dict) -> tuple[list, list]:
+    steps = [
+        _step(
+            p["statement_id"],
+            p["statement"],
+            p["theme"],
+            p["current"],
+            p["ambition"],
+            p["gap"],
+            p.get("note"),
+            [_suggestion(r["title"], r["url"], r["summary"], r["reasons"]) for r in p["resources"]],
+            [_suggestion(r["title"], r["url"], r["summary"], r["reasons"]) for r in p["support"]],
+        )
+        for p in doc["action_plan"]
+    ]
+    return steps, [(x["statement_id"], x["current"]) for x in doc["to_find_out"]]
+
+
+def _cell_suggestions(cell: str) -> list:
+    found = []
+    for line in filter(None, cell.split("\n")):
+        m = re.fullmatch(r"(.+?) \((https?://[^ )]+)\)(?:: (.*?))?(?: \(why: (.*)\))?", line)
+        found.append(_suggestion(m.group(1), m.group(2), m.group(3), (m.group(4) or "").split("; ") if m.group(4) else []))
+    return found
+
+
+def plan_in_the_csv(text: str) -> tuple[list, list]:
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert {row["section"] for row in table} <= {"area for improvement", "to find out"}
+    steps = [
+        _step(
+            row["statement_id"],
+            row["statement"],
+            row["theme"],
+            row["current"],
+            row["ambition"],
+            row["gap"],
+            row.get("note"),
+            _cell_suggestions(row["resources"]),
+            _cell_suggestions(row["support"]),
+        )
+        for row in table
+        if row["section"] == "area for improvement"
+    ]
+    return steps, [(row["statement_id"], row["current"]) for row in table if row["section"] == "to find out"]
+
+
+def assert_page_and_downloads_agree(client, page_address: str, downloads: str) -> tuple[list, list]:
+    page = client.get(page_address)
+    assert page.status_code == 200
+    shown = plan_on_the_page(page.text)
+    as_json = plan_in_the_json(client.get(downloads + "-action-plan.json").json())
+    as_csv = plan_in_the_csv(client.get(downloads + "-action-plan.csv").content.decode("utf-8-sig"))
+    assert as_json == shown
+    assert as_csv == shown
+    return shown
+
+
+def test_the_action_plan_downloads_carry_what_the_page_shows_to_each_reader(app, client, people, member):
+    r = publish(app, "ABE", T0, OFFICIAL, sharing="public")
+    base = f"/app/councils/ABE/rounds/{r.id}"
+    people.sign_in(client, member)
+    steps, find_out = assert_page_and_downloads_agree(client, base + "/results", base + "/downloads/official")
+    # what is compared is there: next steps with their reasons, support, and the rationale for members
+    fin = next(s for s in steps if s["statement"][0] == "FIN-01")
+    assert fin["note"] == "No agreed plan yet"
+    assert fin["resources"][0][:2] == ("Running a budget consultation", "/guidance/budget-consultation/")
+    assert "written for statement FIN-01" in fin["resources"][0][3] and fin["resources"][0][2]
+    gov = next(s for s in steps if s["statement"][0] == "GOV-01")
+    assert gov["support"][0][1] == "/support/peer-challenge/" and gov["support"][0][3]
+    assert find_out == []  # a consensus has a stage for every statement
+    # someone outside the council: the same plan without the rationale, on the page and in the downloads
+    client.cookies.clear()
+    outside, _ = assert_page_and_downloads_agree(client, base + "/results", base + "/downloads/official")
+    assert [s["statement"] for s in outside] == [s["statement"] for s in steps]
+    assert all(s["note"] is None for s in outside)
+
+
+def test_a_persons_action_plan_downloads_list_what_to_find_out_as_the_page_does(app, client, people, member):
+    mine = {
+        "PLC-01": ("understands", "does", "Ask the policy team"),
+        "PLC-02": ("dont-know", "does", "No idea yet"),
+        "FIN-01": ("understands", "reviews", ""),
+        "GOV-01": ("dont-know", "reviews", ""),
+    }
+    with app.state.store.transaction() as tx:
+        r = rounds.open_round(tx, "ABE", "2026", None, T0)
+        answers = {sid: Answer(sid, c, a, note) for sid, (c, a, note) in mine.items()}
+        routes = ("community-focus-and-prevention",)
+        responses.save(tx, r.id, member.id, based_on=0, respondent_role=None, routes=routes, answers=answers, submit=True, at=T0)
+    people.sign_in(client, member)
+    base = f"/app/councils/ABE/rounds/{r.id}"
+    steps, find_out = assert_page_and_downloads_agree(client, base + "/my-results", base + "/downloads/my")
+    assert [s["statement"][0] for s in steps] == ["FIN-01", "PLC-01"]
+    assert steps[1]["note"] == "Ask the policy team"
+    assert find_out == [
+        ("PLC-02", "Don't know"),
+        ("LDP-01", "Not answered"),
+        ("FIN-02", "Not answered"),
+        ("GOV-01", "Don't know"),
+        ("CAP-01", "Not answered"),
+    ]
