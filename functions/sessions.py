@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
+from starlette.requests import Request
 
+from . import errors
 from .ids import digest, new_id, new_token
 from .people import Person
 from .security import SESSION_COOKIE, cookie_value, set_cookie_header
-from .store import Tx
+from .store import StoreError, Tx
 
 IDLE_TIMEOUT = 2 * 3600  # seconds without use; the privacy notice states the same
 ABSOLUTE_TIMEOUT = 12 * 3600  # seconds from sign-in, however busy; the privacy notice states the same
@@ -61,12 +63,18 @@ def live(row: dict, now: int) -> bool:
     return row["revoked_at"] is None and now - row["last_seen_at"] < IDLE_TIMEOUT and now - row["created_at"] < ABSOLUTE_TIMEOUT
 
 
+FIND = (
+    "SELECT s.*, p.pseudonym, p.email, p.name, p.operator FROM sessions s JOIN people p ON p.id = s.person_id "
+    "WHERE s.token_hash = ?"
+)
+
+
 def find(tx: Tx, secret_key: str, token: str, now: int) -> tuple[Session, Person] | None:
     """The live session whose cookie value is `token`, and its person; None if unknown, revoked or timed out."""
-    row = tx.one(
-        "SELECT s.*, p.pseudonym, p.email, p.name, p.operator FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?",
-        (digest(secret_key, token, PURPOSE),),
-    )
+    return _found(tx.one(FIND, (digest(secret_key, token, PURPOSE),)), now)
+
+
+def _found(row: dict | None, now: int) -> tuple[Session, Person] | None:
     if row is None or not live(row, now):
         return None
     person = Person(
@@ -109,19 +117,24 @@ def clear_cookie() -> str:
     return set_cookie_header(SESSION_COOKIE, "", max_age=0, same_site="Lax")
 
 
-def _lookup(store, secret_key: str, token: str, now: int):
-    with store.transaction(write=False) as tx:
-        found = find(tx, secret_key, token, now)
-    if found and now - found[0].last_seen_at >= TOUCH_EVERY:
-        with store.transaction() as tx:
-            touch(tx, found[0], now)
-    return found
+def _lookup(store, secret_key: str, token: str, now: int) -> tuple[Session, Person] | None:
+    """The session behind the cookie, read afresh on every request (a revoked session ends at once):
+    one statement on its own, so on PostgreSQL one round trip."""
+    rows = store.read(FIND, (digest(secret_key, token, PURPOSE),))
+    return _found(rows[0] if rows else None, now)
+
+
+def _touch(store, session: Session, now: int) -> None:
+    with store.transaction() as tx:
+        touch(tx, session, now)
 
 
 class SessionMiddleware:
     """Sets `request.state.person` (a Person or None) and `request.state.session` (a Session or None).
 
     Only /app and /api requests look the session up; a cookie naming no live session is cleared.
+    The database being out of reach is the same 503 the app's error handlers give: this runs
+    outside them, where an exception would otherwise be a 500.
     """
 
     def __init__(self, app):
@@ -137,7 +150,14 @@ class SessionMiddleware:
         if not token:
             return await self.app(scope, receive, send)
         app = scope["app"]
-        found = await run_in_threadpool(_lookup, app.state.store, app.state.settings.secret_key, token, app.state.clock.now())
+        store, now = app.state.store, app.state.clock.now()
+        try:
+            found = await run_in_threadpool(_lookup, store, app.state.settings.secret_key, token, now)
+            if found and now - found[0].last_seen_at >= TOUCH_EVERY:
+                await run_in_threadpool(_touch, store, found[0], now)
+        except StoreError as err:
+            response = await errors.unavailable(Request(scope, receive), err)
+            return await response(scope, receive, send)
         if found:
             state["session"], state["person"] = found
             return await self.app(scope, receive, send)

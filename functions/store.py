@@ -40,7 +40,7 @@ class Tx:
         self.dialect = dialect
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+        return _placeholders(sql, self.dialect)
 
     def execute(self, sql: str, params: tuple | list = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
@@ -69,6 +69,10 @@ class Tx:
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         self.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+
+
+def _placeholders(sql: str, dialect: str) -> str:
+    return sql.replace("?", "%s") if dialect == "postgresql" else sql
 
 
 def _is_unique_violation(err: Exception) -> bool:
@@ -104,7 +108,11 @@ class Store:
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
-        pool = ConnectionPool(url, min_size=1, max_size=size, kwargs={"row_factory": dict_row}, open=False, timeout=POOL_WAIT)
+        # Autocommit connections: `read` then costs one round trip (a lone SELECT, no BEGIN and COMMIT
+        # around it), and `transaction` still opens its own with BEGIN, as it always did.
+        pool = ConnectionPool(
+            url, min_size=1, max_size=size, kwargs={"row_factory": dict_row, "autocommit": True}, open=False, timeout=POOL_WAIT
+        )
         try:
             pool.open(wait=True, timeout=10)
         except Exception as err:
@@ -161,6 +169,24 @@ class Store:
                 # broken connection and makes new ones once the server is back
                 raise StoreError(f"database at {_redact(self.url)} could not be used: {str(err).splitlines()[0]}") from None
 
+    def read(self, sql: str, params: tuple | list = ()) -> list[dict]:
+        """The rows of one statement that only reads, run on its own, outside any transaction.
+
+        A statement alone is consistent by itself: on PostgreSQL this is one round trip instead of three
+        (BEGIN, the statement, COMMIT), and on SQLite the statement is its own read transaction. Use it for
+        a single read (the session behind a cookie); anything that writes, or reads twice and needs both
+        reads to agree, uses `transaction`.
+        """
+        if self.dialect == "sqlite":
+            return [dict(r) for r in self._sqlite().execute(sql, tuple(params)).fetchall()]
+        from psycopg import OperationalError
+
+        try:
+            with self._pool.connection() as conn:
+                return conn.execute(_placeholders(sql, "postgresql"), tuple(params)).fetchall()
+        except OperationalError as err:  # the pool's own errors (closed, timed out) are OperationalErrors too
+            raise StoreError(f"database at {_redact(self.url)} could not be used: {str(err).splitlines()[0]}") from None
+
     def close(self) -> None:
         if self.dialect == "sqlite":
             with self._lock:
@@ -176,8 +202,7 @@ class Store:
 
     def ping(self) -> bool:
         try:
-            with self.transaction(write=False) as tx:
-                return tx.value("SELECT 1") == 1
+            return self.read("SELECT 1 AS ok") == [{"ok": 1}]
         except Exception:
             return False
 

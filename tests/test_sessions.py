@@ -92,3 +92,33 @@ def test_sessions_are_found_revoked_and_listed_in_the_store(fresh_store):
         assert sessions.revoke_all(tx, ada.id, START + 20) == 2
         assert sessions.find(tx, "key", two, START + 30) is None
         assert sessions.find(tx, "wrong key", one, START) is None
+
+
+def test_a_database_out_of_reach_at_the_session_lookup_is_a_clear_503_not_a_500(settings, smtp_server, postgres_url, caplog):
+    """The lookup runs in middleware, outside the app's error handlers: it must give their 503 all the same."""
+    from starlette.testclient import TestClient
+
+    from functions.app import create_app
+
+    from .conftest import PeopleFactory
+
+    pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
+    with TestClient(pg, base_url="https://testserver", raise_server_exceptions=False) as client:
+        people_ = PeopleFactory(pg)
+        people_.sign_in(client, people_.add("ada@aberdeencity.gov.uk", council="ABE"))
+        assert signed_in(client)
+        pg.state.store.close()  # the pool stops: every request now meets the outage at the session lookup
+        api = client.get("/api/me")
+        assert api.status_code == 503
+        assert api.json() == {
+            "error": {
+                "status": 503,
+                "message": "The Exchange cannot reach its database just now. Nothing was saved; please try again shortly.",
+            }
+        }
+        page = client.get("/app/account")
+        assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+        assert "The Exchange cannot reach its database just now." in page.text and "<title>" in page.text
+        assert page.headers["content-security-policy"]  # still inside the security middleware
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+    assert any("store unavailable" in r.getMessage() for r in caplog.records)
