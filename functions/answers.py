@@ -21,6 +21,7 @@ COMMENT_MAX = 2000  # characters; a paragraph of context, not an essay (the supe
 VERSION_MAX = 2**31 - 1  # the largest version a database INTEGER holds
 ANSWER_KEYS = ("current", "ambition", "comment")
 BODY_KEYS = ("version", "respondent_role", "routes", "answers", "submit")
+ONE_ANSWER_KEYS = ("version", *ANSWER_KEYS)  # the body that saves one statement's answer
 CHOICES = (*v.STAGES.ids, v.DONT_KNOW.id)
 POSITION = {stage: i for i, stage in enumerate(v.STAGES.ids)}  # the stages in order; "don't know" has no place
 # Text a database cannot store or a person cannot see: NUL and other control characters (tab and
@@ -55,6 +56,15 @@ class Draft:
     routes: tuple[str, ...]
     answers: dict[str, Answer]
     submit: bool
+
+
+@dataclass(frozen=True)
+class AnswerDraft:
+    """One statement's answer that has passed the checks; `answer` is None when the body clears it."""
+
+    version: int
+    statement_id: str
+    answer: Answer | None
 
 
 def show(value: Any) -> str:
@@ -123,16 +133,7 @@ def check(
         if key not in BODY_KEYS:
             problems.append(Problem(_key(key), "only " + ", ".join(BODY_KEYS), "an unknown field", "Remove this field."))
 
-    version = body.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= VERSION_MAX:
-        problems.append(
-            Problem(
-                "version",
-                "the version your answers were based on (0 for a new response)",
-                show(version),
-                "Reload the page and try again.",
-            )
-        )
+    version = _version(body.get("version"), problems)
 
     role = body.get("respondent_role")
     if role is not None and role not in v.RESPONDENT_ROLES:
@@ -159,6 +160,74 @@ def check(
     if problems:
         return None, problems
     return Draft(version, role, routes, answers, submit), []
+
+
+def check_answer(
+    edition: Edition, council_type: str | None, statement_id: str, body: Any, *, required: bool = False
+) -> tuple[AnswerDraft | None, list[Problem]]:
+    """Check the body that saves one statement's answer (`version`, `current`, `ambition`, `comment`).
+
+    Returns the draft, or None and every problem, with the same rules as `check` applies to each
+    answer of a whole response. An answer with no stage and no comment clears the statement's answer;
+    `required` (a submitted response stays complete) needs both stages.
+    """
+    if not isinstance(body, dict):
+        expected = "an object with " + ", ".join(ONE_ANSWER_KEYS)
+        return None, [Problem("body", expected, show(body), "Send the answer as an object.")]
+    problems: list[Problem] = []
+    for key in body:
+        if key not in ONE_ANSWER_KEYS:
+            problems.append(Problem(_key(key), "only " + ", ".join(ONE_ANSWER_KEYS), "an unknown field", "Remove this field."))
+    version = _version(body.get("version"), problems)
+    statement = _statements(edition).get(statement_id)
+    if statement is None:
+        problems.append(
+            Problem(
+                "statement_id",
+                f"a statement id of edition {edition.id}, like {edition.statements[0].id}",
+                show(statement_id),
+                "This is not a statement of this questionnaire.",
+            )
+        )
+    elif not statement.applies(council_type):
+        problems.append(
+            Problem(
+                "statement_id",
+                f"a statement that applies to {_type_label(council_type)}",
+                f"{statement_id}, which does not",
+                f"This statement does not apply to {_type_label(council_type)}.",
+            )
+        )
+    answer = _answer("", statement_id, {k: body[k] for k in ANSWER_KEYS if k in body}, problems)
+    if required and answer is not None:
+        for part, says in (
+            ("current", "Select where your council is now"),
+            ("ambition", "Select where your council aims to be within two years"),
+        ):
+            if getattr(answer, part) is None:
+                problems.append(Problem(part, "one of " + ", ".join(CHOICES) + " (the response is submitted)", "nothing", says))
+    if problems:
+        return None, problems
+    empty = answer.current is None and answer.ambition is None and not answer.comment
+    return AnswerDraft(version, statement_id, None if empty else answer), []
+
+
+def _version(version: Any, problems: list[Problem]) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= VERSION_MAX:
+        problems.append(
+            Problem(
+                "version",
+                "the version your answers were based on (0 for a new response)",
+                show(version),
+                "Reload the page and try again.",
+            )
+        )
+    return version
+
+
+def _at(where: str, part: str) -> str:
+    """A path into the body: `answers.PLC-01.current` in a whole response, `current` in a body of one answer."""
+    return f"{where}.{part}" if where else part
 
 
 def _reported(problems: list[Problem], where: str) -> bool:
@@ -226,6 +295,7 @@ def _answers(edition: Edition, council_type: str | None, value: Any, problems: l
 
 
 def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) -> Answer | None:
+    """One answer, its problems added to `problems`; `where` is its path in the body ("" when it is the body)."""
     if not isinstance(raw, dict):
         problems.append(
             Problem(
@@ -237,7 +307,7 @@ def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) ->
     for key in raw:
         if key not in ANSWER_KEYS:
             problems.append(
-                Problem(f"{where}.{_key(key)}", "only current, ambition and comment", "an unknown field", "Remove this field.")
+                Problem(_at(where, _key(key)), "only current, ambition and comment", "an unknown field", "Remove this field.")
             )
     current, ambition = raw.get("current"), raw.get("ambition")
     for part, choice, says in (
@@ -245,16 +315,16 @@ def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) ->
         ("ambition", ambition, "Select where your council aims to be from the stages listed"),
     ):
         if choice is not None and choice not in CHOICES:
-            problems.append(Problem(f"{where}.{part}", "one of " + ", ".join(CHOICES), show(choice), says))
+            problems.append(Problem(_at(where, part), "one of " + ", ".join(CHOICES), show(choice), says))
     comment = raw.get("comment", "")
     if comment is None:
         comment = ""
     if not isinstance(comment, str):
-        problems.append(Problem(f"{where}.comment", "text", show(comment), "Write the comment as text."))
+        problems.append(Problem(_at(where, "comment"), "text", show(comment), "Write the comment as text."))
     elif len(comment) > COMMENT_MAX:
         problems.append(
             Problem(
-                f"{where}.comment",
+                _at(where, "comment"),
                 f"at most {COMMENT_MAX} characters",
                 f"{len(comment)}",
                 f"Comment must be {COMMENT_MAX:,} characters or fewer (it has {len(comment):,})",
@@ -263,7 +333,7 @@ def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) ->
     elif UNSTORABLE.search(comment):
         problems.append(
             Problem(
-                f"{where}.comment",
+                _at(where, "comment"),
                 "text without control characters",
                 "a control character",
                 "Remove the unusual characters from the comment.",
@@ -273,7 +343,7 @@ def _answer(where: str, statement_id: str, raw: Any, problems: list[Problem]) ->
     if now is not None and aim is not None and aim < now:
         problems.append(
             Problem(
-                f"{where}.ambition",
+                _at(where, "ambition"),
                 f"a stage at or above the current stage ({current}), or {v.DONT_KNOW.id}",
                 show(ambition),
                 f"The ambition cannot be below where your council is now: select {stage_label(current)} or a later stage, or Don't know",

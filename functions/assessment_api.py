@@ -1,9 +1,11 @@
 """The self-assessment's JSON API: the questionnaire, a council's rounds, and a member's own response.
 
-`PUT .../my-response` stores a whole response in one transaction and answers only after it has
-committed. It checks every answer against the round's edition and answers 422 listing every
-problem, storing nothing; a body based on an older version gets 409 with what is stored now; a
-request retried with the same `Idempotency-Key` is stored once and answered the same.
+`PUT .../my-response` stores a whole response, and `PUT .../my-response/answers/{statement_id}`
+one statement's answer (what saving as you go sends: what changed, not everything). Both answer
+only after the save has committed. Both check what they are sent against the round's edition and
+answer 422 listing every problem, storing nothing; a body based on an older version of the
+response gets 409 with what is stored now; a request retried with the same `Idempotency-Key` is
+stored once and answered the same.
 """
 
 from __future__ import annotations
@@ -125,6 +127,18 @@ def as_text(round_: rounds.Round, response: responses.Response) -> str:
     return json.dumps(response_json(round_, response), ensure_ascii=False, separators=(",", ":"))
 
 
+def answer_json(round_id: str, statement_id: str, response: responses.Response | None) -> dict:
+    """One statement's answer as stored, with the version of the response it belongs to (0 before a first save)."""
+    answer = response.answers.get(statement_id) if response is not None else None
+    return {
+        "round_id": round_id,
+        "statement_id": statement_id,
+        "version": response.version if response is not None else 0,
+        "updated_at": iso(response.updated_at) if response is not None else None,
+        "answer": None if answer is None else {"current": answer.current, "ambition": answer.ambition, "comment": answer.comment},
+    }
+
+
 # -- what every endpoint checks first ------------------------------------------------------------
 
 
@@ -200,7 +214,24 @@ def _version_from_if_match(request: Request, body: Any) -> list[dict]:
     return []
 
 
-async def put_my_response(request: Request) -> Response:
+@dataclass(frozen=True)
+class _Put:
+    """One PUT of a member's own response (or of one statement's answer in it), as received."""
+
+    code: str
+    round_id: str
+    council_type: str
+    person: Person
+    body: Any
+    key: str | None
+    fingerprint: str
+    header_problems: list[dict]
+    statement_id: str = ""  # saving one answer: the statement it answers
+
+
+async def _received(request: Request) -> _Put:
+    """What every PUT checks before its store work: the council, the person, the form token, the
+    Idempotency-Key, and a JSON body (with If-Match standing in for its version)."""
     code, round_id = request.path_params["code"], checked_round_id(request.path_params["round_id"])
     kind = council_type(request, code)
     person = await guards.require_person(request)
@@ -223,32 +254,30 @@ async def put_my_response(request: Request) -> Response:
     fingerprint = (
         idempotency.fingerprint("PUT", request.url.path, raw + (request.headers.get("if-match") or "").encode()) if key else ""
     )
+    statement_id = request.path_params.get("statement_id", "")
+    return _Put(code, round_id, kind, person, body, key, fingerprint, header_problems, statement_id)
+
+
+def _replayed(outcome: idempotency.Outcome) -> Response:
+    return Response(
+        outcome.body, status_code=outcome.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
+    )
+
+
+async def put_my_response(request: Request) -> Response:
+    put = await _received(request)
     try:
-        outcome = await blocking(_save, request.app, _Put(code, round_id, kind, person, body, key, fingerprint, header_problems))
+        outcome = await blocking(_save, request.app, put)
     except responses.RoundClosed:
         raise RoundClosed() from None
     except Conflict:
-        return await blocking(_conflict, request.app, code, round_id, person, key, fingerprint, _based_on(body))
-    if isinstance(outcome, idempotency.Outcome):
-        return Response(
-            outcome.body, status_code=outcome.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
+        return await blocking(
+            _conflict, request.app, put.code, put.round_id, put.person, put.key, put.fingerprint, _based_on(put.body)
         )
+    if isinstance(outcome, idempotency.Outcome):
+        return _replayed(outcome)
     round_, saved = outcome
     return Response(as_text(round_, saved), media_type="application/json", headers={"ETag": f'"{saved.version}"'})
-
-
-@dataclass(frozen=True)
-class _Put:
-    """One PUT of a member's own response, as received."""
-
-    code: str
-    round_id: str
-    council_type: str
-    person: Person
-    body: Any
-    key: str | None
-    fingerprint: str
-    header_problems: list[dict]
 
 
 def _based_on(body: Any) -> Any:
@@ -343,9 +372,7 @@ def _conflict(app, code: str, round_id: str, person: Person, key: str | None, fi
             except idempotency.KeyReused:
                 replay = None
             if replay is not None:
-                return Response(
-                    replay.body, status_code=replay.status, media_type="application/json", headers={"Idempotent-Replayed": "true"}
-                )
+                return _replayed(replay)
         round_ = rounds.get(tx, code, round_id)
         current = responses.own(tx, round_id, person.id) if round_ else None
     body = {
@@ -365,11 +392,125 @@ def _conflict(app, code: str, round_id: str, person: Person, key: str | None, fi
     return JSONResponse(body, status_code=409)
 
 
+# -- saving one answer -----------------------------------------------------------------------------
+
+
+async def put_my_answer(request: Request) -> Response:
+    """Save one statement's answer: a body of a few dozen bytes, answered with the new version only."""
+    put = await _received(request)
+    try:
+        outcome = await blocking(_save_answer, request.app, put)
+    except responses.RoundClosed:
+        raise RoundClosed() from None
+    except Conflict:
+        return await blocking(_answer_conflict, request.app, put)
+    if isinstance(outcome, idempotency.Outcome):
+        return _replayed(outcome)
+    text, version = outcome
+    return Response(text, media_type="application/json", headers={"ETag": f'"{version}"'})
+
+
+# Everything a save of one answer needs to know, in one statement: whether the person is a member,
+# the round, the person's response (without its answers) and this statement's answer, and an earlier
+# outcome of the same Idempotency-Key. Each join is on a unique key, so there is at most one row.
+ONE_ANSWER = (
+    f"SELECT m.role AS m_role, {responses.ROUND_COLUMNS}, {responses.RESPONSE_COLUMNS}, {responses.ANSWER_COLUMNS}, "
+    "k.request_hash, k.status, k.body "
+    "FROM memberships m LEFT JOIN rounds r ON r.id = ? AND r.council = m.council "
+    "LEFT JOIN responses s ON s.round_id = r.id AND s.person_id = m.person_id "
+    "LEFT JOIN answers a ON a.response_id = s.id AND a.statement_id = ? "
+    "LEFT JOIN idempotency_keys k ON k.person_id = m.person_id AND k.idempotency_key = ? "
+    "WHERE m.person_id = ? AND m.council = ?"
+)
+
+
+def _save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
+    """Read in one statement, check, then write: on SQLite with the saves arriving alongside (one commit
+    for them all), on PostgreSQL in a transaction of its own. The write is safe although the read was
+    not in its transaction: it happens only if the response's version is still the one read."""
+    store = app.state.store
+    rows = store.read(ONE_ANSWER, (put.round_id, put.statement_id, put.key or "", put.person.id, put.code))
+    if not rows:
+        raise HTTPException(404, guards.NOT_FOUND)  # not a member of the council (or no such council)
+    try:
+        replay = idempotency.outcome(rows[0], put.fingerprint) if put.key is not None else None
+    except idempotency.KeyReused:
+        problem = f"{idempotency.HEADER}: expected a new key for a different request, got one already used"
+        raise BadRequest([{"where": idempotency.HEADER, "message": problem}]) from None
+    if replay is not None:
+        return replay
+    round_, stored = responses.joined(rows)
+    if round_ is None:
+        raise HTTPException(404, guards.NOT_FOUND)
+    draft = _check_answer(app, put, round_, stored)
+
+    def write(tx) -> tuple[str, int]:
+        now = app.state.clock.now()
+        saved = responses.save_answer(
+            tx, round_.id, put.person.id, draft.statement_id, draft.answer, based_on=draft.version, at=now, stored=stored
+        )
+        text = json.dumps(answer_json(round_.id, draft.statement_id, saved), ensure_ascii=False, separators=(",", ":"))
+        if put.key is not None:
+            idempotency.remember(tx, put.person.id, put.key, put.fingerprint, idempotency.Outcome(200, text), now)
+        return text, saved.version
+
+    if store.dialect == "sqlite":
+        return save_batches.for_store(store).write(write)
+    with store.transaction() as tx:
+        return write(tx)
+
+
+def _check_answer(app, put: _Put, round_: rounds.Round, stored: responses.Response | None) -> answers.AnswerDraft:
+    """The body against the round's edition: a draft, or 422 with every problem. A submitted response stays complete."""
+    edition = app.state.editions.get(round_.edition)
+    if edition is None:  # editions are never withdrawn; a round without one cannot be answered
+        raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
+    required = stored is not None and stored.submitted
+    draft, problems = answers.check_answer(edition, put.council_type, put.statement_id, put.body, required=required)
+    found = [p.as_dict() for p in problems] + put.header_problems
+    if found:
+        raise BadRequest(found)
+    if not round_.is_open:
+        raise RoundClosed()
+    return draft
+
+
+def _answer_conflict(app, put: _Put) -> Response:
+    """409 with this statement's answer as stored now; or, if the conflict was this same request's twin
+    finishing first, its answer."""
+    rows = app.state.store.read(ONE_ANSWER, (put.round_id, put.statement_id, put.key or "", put.person.id, put.code))
+    if put.key is not None and rows:
+        try:
+            replay = idempotency.outcome(rows[0], put.fingerprint)
+        except idempotency.KeyReused:
+            replay = None
+        if replay is not None:
+            return _replayed(replay)
+    round_, current = responses.joined(rows)
+    have = current.version if current is not None else 0
+    body = {
+        "error": {
+            "status": 409,
+            "message": "Someone saved these answers since the version yours were based on (perhaps you, in another window). "
+            "Nothing was saved; `current` holds this statement's answer as stored now.",
+            "problems": [
+                {
+                    "where": "version",
+                    "message": f"version: expected {have} (the version stored now), got {answers.show(_based_on(put.body))}",
+                }
+            ],
+            "current": answer_json(round_.id, put.statement_id, current) if round_ else None,
+        }
+    }
+    return JSONResponse(body, status_code=409)
+
+
 api_routes = [
     Route("/editions/latest", latest_edition, methods=["GET"]),
     Route("/councils/{code}/rounds", council_rounds, methods=["GET"]),
     Route("/councils/{code}/rounds/{round_id}/my-response", my_response, methods=["GET"]),
     Route("/councils/{code}/rounds/{round_id}/my-response", put_my_response, methods=["PUT"]),
+    Route("/councils/{code}/rounds/{round_id}/my-response/answers/{statement_id}", put_my_answer, methods=["PUT"]),
 ]
 
 

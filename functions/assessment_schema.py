@@ -66,6 +66,72 @@ def schemas(edition: Edition) -> dict:
                 "submit": {"type": "boolean"},
             },
         },
+        "AnswerUpdate": {
+            "type": "object",
+            "description": "One statement's answer, replacing the stored one (saving as you go sends this). Left out, "
+            "current and ambition are null; with neither and no comment, the statement's answer is cleared. A "
+            "submitted response needs both.",
+            "additionalProperties": False,
+            "properties": {
+                "version": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": VERSION_MAX,
+                    "description": "The version of the response this is based on (0 before a first save). Required "
+                    "unless If-Match gives it.",
+                },
+                "current": _nullable("Stage"),
+                "ambition": _nullable("Stage"),
+                "comment": {"type": "string", "maxLength": COMMENT_MAX},
+            },
+        },
+        "SavedAnswer": {
+            "type": "object",
+            "description": "One statement's answer as stored (null when there is none) and the version of the response "
+            "it belongs to (0 before a first save).",
+            "required": ["round_id", "statement_id", "version", "updated_at", "answer"],
+            "additionalProperties": False,
+            "properties": {
+                "round_id": {"type": "string"},
+                "statement_id": {"type": "string"},
+                "version": {"type": "integer", "minimum": 0},
+                "updated_at": time,
+                "answer": {
+                    "anyOf": [
+                        {
+                            "type": "object",
+                            "required": ["current", "ambition", "comment"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "current": _nullable("Stage"),
+                                "ambition": _nullable("Stage"),
+                                "comment": {"type": "string"},
+                            },
+                        },
+                        {"type": "null"},
+                    ]
+                },
+            },
+        },
+        "AnswerConflict": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["status", "message"],
+                    "properties": {
+                        "status": {"type": "integer", "enum": [409]},
+                        "message": {"type": "string"},
+                        "problems": {"type": "array", "items": _ref("Problem")},
+                        "current": {
+                            "anyOf": [_ref("SavedAnswer"), {"type": "null"}],
+                            "description": "The statement's answer as stored now (absent when the round is closed).",
+                        },
+                    },
+                }
+            },
+        },
         "MyResponse": {
             "type": "object",
             "required": ["round_id", "edition", "version", "updated_at", "submitted_at", "respondent_role", "routes", "answers"],
@@ -128,7 +194,28 @@ def paths(edition: Edition) -> dict:
         "schema": {"type": "string"},
     }
     round_id = {"name": "round_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    statement_id = {
+        "name": "statement_id",
+        "in": "path",
+        "required": True,
+        "description": "The statement answered, of the round's questionnaire edition.",
+        "schema": _ref("StatementId"),
+    }
     headers = {"ETag": {"description": "The response's version, in quotes.", "schema": {"type": "string"}}}
+    idempotency_key = {
+        "name": IDEMPOTENCY_HEADER,
+        "in": "header",
+        "required": False,
+        "description": "Any unique value (a UUID): a retry with the same key and body is stored once.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    }
+    if_match = {
+        "name": "If-Match",
+        "in": "header",
+        "required": False,
+        "description": 'The version the body is based on, as the ETag gave it ("3"); instead of `version`.',
+        "schema": {"type": "string"},
+    }
     return {
         "/editions/latest": {
             "get": {
@@ -183,30 +270,35 @@ def paths(edition: Edition) -> dict:
                 "older version gets 409 with what is stored now. Sent again with the same Idempotency-Key, a request "
                 "is stored once and answered the same.",
                 "security": SESSION,
-                "parameters": [
-                    code,
-                    round_id,
-                    FORM_TOKEN,
-                    {
-                        "name": IDEMPOTENCY_HEADER,
-                        "in": "header",
-                        "required": False,
-                        "description": "Any unique value (a UUID): a retry with the same key and body is stored once.",
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
-                    },
-                    {
-                        "name": "If-Match",
-                        "in": "header",
-                        "required": False,
-                        "description": 'The version the body is based on, as the ETag gave it ("3"); instead of `version`.',
-                        "schema": {"type": "string"},
-                    },
-                ],
+                "parameters": [code, round_id, FORM_TOKEN, idempotency_key, if_match],
                 "requestBody": {"required": True, "content": json_content(_ref("ResponseUpdate"))},
                 "responses": {
                     "200": {"description": "Saved", "headers": headers, "content": json_content(_ref("MyResponse"))},
                     **error_responses(400, 401, 403, 404, 409, 413, 415, 422),
                 },
             },
+        },
+        "/councils/{code}/rounds/{round_id}/my-response/answers/{statement_id}": {
+            "put": {
+                "operationId": "putMyAnswer",
+                "summary": "Save one statement's answer in your response (what saving as you go sends)",
+                "description": "Changes this statement's answer alone and moves the response's version on; answered "
+                "once committed, with the new version and the answer as stored, not the whole response. The same rules "
+                "as saving the whole response: every problem gets 422 listing them all, and nothing is stored; a body "
+                "based on an older version gets 409 with this statement's answer as stored now; a closed round gets "
+                "409; sent again with the same Idempotency-Key, a request is stored once and answered the same.",
+                "security": SESSION,
+                "parameters": [code, round_id, statement_id, FORM_TOKEN, idempotency_key, if_match],
+                "requestBody": {"required": True, "content": json_content(_ref("AnswerUpdate"))},
+                "responses": {
+                    "200": {"description": "Saved", "headers": headers, "content": json_content(_ref("SavedAnswer"))},
+                    "409": {
+                        "description": "A newer version is stored (`current` holds this statement's answer now), or the "
+                        "round is closed.",
+                        "content": json_content(_ref("AnswerConflict")),
+                    },
+                    **error_responses(400, 401, 403, 404, 413, 415, 422),
+                },
+            }
         },
     }

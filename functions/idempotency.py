@@ -50,7 +50,13 @@ def recall(tx: Tx, person_id: str, key: str, request: str) -> Outcome | None:
         "SELECT request_hash, status, body FROM idempotency_keys WHERE person_id = ? AND idempotency_key = ?",
         (person_id, key),
     )
-    if row is None:
+    return outcome(row, request)
+
+
+def outcome(row: dict | None, request: str) -> Outcome | None:
+    """The stored outcome in `row` (request_hash, status and body, read with other things), if any;
+    KeyReused when the key belonged to another request."""
+    if row is None or row["request_hash"] is None:
         return None
     if row["request_hash"] != request:
         raise KeyReused()

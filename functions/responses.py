@@ -85,18 +85,31 @@ def own(tx: Tx, round_id: str, person_id: str) -> Response | None:
     return _response(row, {r["statement_id"]: _answer(r) for r in rows})
 
 
+ROUND_COLUMNS = (
+    "r.id AS r_id, r.council AS r_council, r.edition AS r_edition, r.year AS r_year, r.status AS r_status, "
+    "r.opened_at AS r_opened_at, r.closed_at AS r_closed_at"
+)
+RESPONSE_COLUMNS = "s.id, s.round_id, s.person_id, s.respondent_role, s.routes, s.version, s.updated_at, s.submitted_at"
+ANSWER_COLUMNS = "a.statement_id, a.current, a.ambition, a.comment"
+
+
 def in_round(tx: Tx, council: str, round_id: str, person_id: str) -> tuple[Round | None, Response | None]:
     """The council's round and the person's own response to it, in one query (a save reads both, and on
     PostgreSQL every query is a round trip). (None, None) when the round is not the council's."""
     rows = tx.all(
-        "SELECT r.id AS r_id, r.council AS r_council, r.edition AS r_edition, r.year AS r_year, r.status AS r_status, "
-        "r.opened_at AS r_opened_at, r.closed_at AS r_closed_at, s.id, s.round_id, s.person_id, s.respondent_role, s.routes, "
-        "s.version, s.updated_at, s.submitted_at, a.statement_id, a.current, a.ambition, a.comment "
+        f"SELECT {ROUND_COLUMNS}, {RESPONSE_COLUMNS}, {ANSWER_COLUMNS} "
         "FROM rounds r LEFT JOIN responses s ON s.round_id = r.id AND s.person_id = ? "
         "LEFT JOIN answers a ON a.response_id = s.id WHERE r.id = ? AND r.council = ? ORDER BY a.statement_id",
         (person_id, round_id, council),
     )
-    if not rows:
+    return joined(rows)
+
+
+def joined(rows: list[dict]) -> tuple[Round | None, Response | None]:
+    """The round and the response in rows selected with ROUND_COLUMNS, RESPONSE_COLUMNS and ANSWER_COLUMNS
+    (a round LEFT JOIN its response LEFT JOIN answers): (None, None) without rows or a round; the
+    response holds the answers the rows hold."""
+    if not rows or rows[0]["r_id"] is None:
         return None, None
     first = rows[0]
     round_ = Round(
@@ -193,6 +206,63 @@ def save(
     return Response(
         response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes)
     )
+
+
+def save_answer(
+    tx: Tx,
+    round_id: str,
+    person_id: str,
+    statement_id: str,
+    answer: Answer | None,
+    *,
+    based_on: int,
+    at: int,
+    stored: Response | None,
+) -> Response:
+    """Store one statement's answer (None clears it), in the caller's transaction: saving as you go.
+
+    The response's version moves on as with `save`, and the same rules hold: StaleVersion if the
+    stored version is not `based_on`, RoundClosed if the round is not open. `stored` is the response
+    as read earlier, perhaps in another transaction; its `answers` need hold only this statement's
+    (present or not). That is safe for the reason `save` gives: the update happens only if the
+    version is still the one read. Returns the response with only this statement's answer.
+    """
+    have = stored.version if stored is not None else 0
+    if have != based_on:
+        raise StaleVersion(stored, based_on)
+    is_open = "EXISTS (SELECT 1 FROM rounds WHERE id = ? AND status = 'open')"
+    if stored is None:
+        response_id, version, role, routes, submitted_at = new_id(), 1, None, (), None
+        done = tx.execute(  # a concurrent first save by the same person takes the unique key: Conflict
+            "INSERT INTO responses (id, round_id, person_id, respondent_role, routes, version, updated_at, submitted_at) "
+            f"SELECT ?, ?, ?, NULL, '[]', 1, ?, NULL WHERE {is_open}",
+            (response_id, round_id, person_id, at, round_id),
+        )
+        had = False
+    else:
+        response_id, version = stored.id, stored.version + 1
+        role, routes, submitted_at = stored.respondent_role, stored.routes, stored.submitted_at
+        done = tx.execute(
+            f"UPDATE responses SET version = ?, updated_at = ? WHERE id = ? AND version = ? AND {is_open}",
+            (version, at, response_id, based_on, round_id),
+        )
+        had = statement_id in stored.answers
+    if done != 1:
+        if tx.value(f"SELECT 1 WHERE {is_open}", (round_id,)) is None:
+            raise RoundClosed(f"round {round_id} is not open")
+        raise StaleVersion(None, based_on)
+    if answer is None:
+        if had:
+            tx.execute("DELETE FROM answers WHERE response_id = ? AND statement_id = ?", (response_id, statement_id))
+    elif had:
+        tx.execute(
+            "UPDATE answers SET current = ?, ambition = ?, comment = ? WHERE response_id = ? AND statement_id = ?",
+            (answer.current, answer.ambition, answer.comment, response_id, statement_id),
+        )
+    else:
+        _insert_answers(tx, response_id, {statement_id: answer})
+    kept = {statement_id: answer} if answer is not None else {}
+    return Response(response_id, round_id, person_id, role, version, at, submitted_at, kept, routes)
 
 
 FEW = 3  # changed answers updated one by one; more are deleted and inserted again in two statements

@@ -156,3 +156,63 @@ def test_messages_never_repeat_characters_that_cannot_be_stored_or_shown(edition
     for p in problems:
         assert not answers.UNSTORABLE.search(p.message), p.message
         p.message.encode("utf-8")
+
+
+# -- one statement's answer -----------------------------------------------------------------------
+
+
+def test_one_answer_passes_the_same_checks_and_an_empty_one_clears(edition):
+    draft, problems = answers.check_answer(
+        edition, "county", "PLC-01", {"version": 4, "current": "does", "ambition": "reviews", "comment": " Yes \r\n"}
+    )
+    assert problems == []
+    assert draft == answers.AnswerDraft(4, "PLC-01", Answer("PLC-01", "does", "reviews", "Yes"))
+    cleared, _ = answers.check_answer(edition, "county", "PLC-01", {"version": 4, "current": None, "comment": "  "})
+    assert cleared == answers.AnswerDraft(4, "PLC-01", None)
+
+
+def test_every_problem_with_one_answer_is_reported_at_once(edition):
+    _, problems = answers.check_answer(
+        edition,
+        "district",
+        "FIN-02",
+        {"version": "3", "current": "does", "ambition": "plans", "comment": "\x00", "answers": {}},
+    )
+    assert sorted(wheres(problems)) == ["ambition", "answers", "comment", "statement_id", "version"]
+    by_where = {p.where: p for p in problems}
+    assert by_where["statement_id"].message == (
+        "statement_id: expected a statement that applies to district councils, got FIN-02, which does not"
+    )
+    assert by_where["answers"].message == "answers: expected only version, current, ambition, comment, got an unknown field"
+    assert all(p.says for p in problems)
+
+
+@pytest.mark.parametrize(
+    "statement, sent, where",
+    [
+        ("PLC-01", [], "body"),
+        ("PLC-01", {"current": "plans"}, "version"),
+        ("XYZ-99", {"version": 0}, "statement_id"),
+        ("\ud800\x00", {"version": 0}, "statement_id"),
+        ("PLC-01", {"version": 0, "current": ["plans"]}, "current"),
+        ("PLC-01", {"version": 0, "comment": 7}, "comment"),
+        ("PLC-01", {"version": 0, "comment": "x" * (answers.COMMENT_MAX + 1)}, "comment"),
+    ],
+)
+def test_malformed_bodies_of_one_answer_are_problems_not_errors(edition, statement, sent, where):
+    draft, problems = answers.check_answer(edition, "county", statement, sent)
+    assert draft is None
+    assert where in wheres(problems)
+    for p in problems:
+        assert not answers.UNSTORABLE.search(p.message), p.message
+
+
+def test_one_answer_of_a_submitted_response_needs_both_stages(edition):
+    _, problems = answers.check_answer(edition, "county", "PLC-01", {"version": 1, "current": "plans"}, required=True)
+    assert wheres(problems) == ["ambition"]
+    _, problems = answers.check_answer(edition, "county", "PLC-01", {"version": 1}, required=True)
+    assert wheres(problems) == ["current", "ambition"]
+    draft, problems = answers.check_answer(
+        edition, "county", "PLC-01", {"version": 1, "current": "dont-know", "ambition": "plans"}, required=True
+    )
+    assert problems == [] and draft.answer.current == "dont-know"

@@ -20,6 +20,7 @@ from .conftest import PeopleFactory
 COUNTY = "ESX"
 CASES = 500  # per operation
 MY_RESPONSE = "/councils/{code}/rounds/{round_id}/my-response"
+MY_ANSWER = MY_RESPONSE + "/answers/{statement_id}"
 LEAKS = re.compile(
     r"Traceback|File \"|\.py\b|/work/|/usr/|site-packages|sqlite3|psycopg|OperationalError|IntegrityError"
     r"|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b|\bWHERE\b",
@@ -69,6 +70,7 @@ def test_every_operation_in_the_description_is_fuzzed(app):
         "GET /councils/{code}/rounds",
         "GET " + MY_RESPONSE,
         "PUT " + MY_RESPONSE,
+        "PUT " + MY_ANSWER,
     }
 
 
@@ -79,9 +81,11 @@ def test_every_operation_in_the_description_is_fuzzed(app):
         ("GET /councils/{code}/rounds", "sqlite"),
         ("GET " + MY_RESPONSE, "sqlite"),
         ("PUT " + MY_RESPONSE, "sqlite"),
+        ("PUT " + MY_ANSWER, "sqlite"),
         # the operations that reach the answers tables, again on PostgreSQL (which refuses what SQLite stores)
         ("GET " + MY_RESPONSE, "postgresql"),
         ("PUT " + MY_RESPONSE, "postgresql"),
+        ("PUT " + MY_ANSWER, "postgresql"),
     ],
     indirect=["api_app"],
 )

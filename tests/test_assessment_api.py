@@ -267,3 +267,205 @@ def test_the_same_rules_hold_on_postgresql(settings, smtp_server, postgres_url):
             assert client.get(url(round_)).json()["answers"]["PLC-01"]["comment"] == "NUL-free"
     finally:
         pg.state.store.close()
+
+
+# -- saving one answer (what saving as you go sends) ------------------------------------------------
+
+
+def answer_url(round_, statement="PLC-01", code=COUNTY):
+    return f"{url(round_, code)}/answers/{statement}"
+
+
+def put_answer(client, round_, headers, body, statement="PLC-01", code=COUNTY, **extra):
+    return client.put(answer_url(round_, statement, code), json=body, headers={**headers, **extra})
+
+
+def test_one_answer_is_saved_beside_the_others_and_answered_with_the_new_version_only(client, member):
+    _, round_, headers = member
+    whole = {
+        "version": 0,
+        "respondent_role": "councillor",
+        "routes": ["commercialisation"],
+        "answers": {"PLC-02": {"current": "does", "ambition": "does", "comment": "kept"}},
+    }
+    assert put(client, round_, headers, whole).status_code == 200
+    saved = put_answer(client, round_, headers, {"version": 1, "current": "plans", "ambition": "does", "comment": " New \r\n"})
+    assert saved.status_code == 200, saved.text
+    assert saved.headers["etag"] == '"2"'
+    body = saved.json()
+    assert body["version"] == 2 and body["statement_id"] == "PLC-01" and body["round_id"] == round_.id
+    assert body["answer"] == {"current": "plans", "ambition": "does", "comment": "New"}
+    assert set(body) == {"round_id", "statement_id", "version", "updated_at", "answer"}  # not the whole response
+    stored = client.get(url(round_)).json()
+    assert stored["version"] == 2 and stored["respondent_role"] == "councillor" and stored["routes"] == ["commercialisation"]
+    assert stored["answers"] == {
+        "PLC-01": {"current": "plans", "ambition": "does", "comment": "New"},
+        "PLC-02": {"current": "does", "ambition": "does", "comment": "kept"},
+    }
+    changed = put_answer(client, round_, headers, {"version": 2, "current": "does", "ambition": "reviews"})
+    assert changed.json()["answer"] == {"current": "does", "ambition": "reviews", "comment": ""}
+
+
+def test_a_first_save_of_one_answer_starts_the_response_and_an_empty_answer_clears_it(client, member):
+    _, round_, headers = member
+    first = put_answer(client, round_, headers, {"version": 0, "current": "plans", "ambition": None}, statement="GOV-01")
+    assert first.status_code == 200 and first.json()["version"] == 1  # a draft may leave the ambition out
+    assert client.get(url(round_)).json()["answers"] == {"GOV-01": {"current": "plans", "ambition": None, "comment": ""}}
+    cleared = put_answer(
+        client, round_, headers, {"version": 1, "current": None, "ambition": None, "comment": " "}, statement="GOV-01"
+    )
+    assert cleared.status_code == 200 and cleared.json()["answer"] is None
+    assert client.get(url(round_)).json()["answers"] == {}
+
+
+def test_one_answer_with_problems_gets_422_listing_every_one_and_stores_nothing(client, member):
+    _, round_, headers = member
+    refused = put_answer(
+        client,
+        round_,
+        headers,
+        {"version": -3, "current": "reviews", "ambition": "plans", "comment": "x" * 2001, "colour": "blue"},
+    )
+    assert refused.status_code == 422
+    problems = refused.json()["error"]["problems"]
+    assert sorted(p["where"] for p in problems) == ["ambition", "colour", "comment", "version"]
+    assert all(": expected " in p["message"] and ", got " in p["message"] for p in problems)
+    unknown = put_answer(client, round_, headers, {"version": 0, "current": "brilliant"}, statement="ZZZ-01")
+    assert unknown.status_code == 422
+    assert [p["message"] for p in unknown.json()["error"]["problems"]] == [
+        "statement_id: expected a statement id of edition 2026, like PLC-01, got 'ZZZ-01'",
+        "current: expected one of not-yet, understands, plans, does, reviews, dont-know, got 'brilliant'",
+    ]
+    not_json = client.put(answer_url(round_), content=b"[", headers={**headers, "Content-Type": "application/json"})
+    assert not_json.status_code == 400
+    assert put_answer(client, round_, headers, ["plans"]).status_code == 422
+    assert client.get(url(round_)).json()["version"] == 0
+
+
+def test_one_answer_to_a_statement_that_does_not_apply_is_refused(app, client, people):
+    bob = people.add("bob@bromsgrove.gov.uk", council=DISTRICT, role="super-user")
+    with app.state.store.transaction() as tx:
+        round_ = rounds.open_round(tx, DISTRICT, "2026", bob.id, app.state.clock.now())
+    people.sign_in(client, bob)
+    refused = put_answer(
+        client,
+        round_,
+        {"X-CSRF-Token": form_token(client)},
+        {"version": 0, "current": "plans"},
+        statement="FIN-02",
+        code=DISTRICT,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["problems"][0]["message"] == (
+        "statement_id: expected a statement that applies to district councils, got FIN-02, which does not"
+    )
+
+
+def test_one_answer_of_a_submitted_response_must_stay_complete(client, member):
+    _, round_, headers = member
+    assert put(client, round_, headers, {"version": 0, "answers": COMPLETE_COUNTY, "submit": True}).status_code == 200
+    refused = put_answer(client, round_, headers, {"version": 1, "current": "does", "ambition": None})
+    assert refused.status_code == 422
+    assert [p["where"] for p in refused.json()["error"]["problems"]] == ["ambition"]
+    assert put_answer(client, round_, headers, {"version": 1}).status_code == 422  # clearing it too
+    done = put_answer(client, round_, headers, {"version": 1, "current": "does", "ambition": "reviews"})
+    assert done.status_code == 200
+    assert client.get(url(round_)).json()["submitted_at"] is not None
+
+
+def test_one_answer_based_on_a_stale_version_gets_409_with_that_statements_answer_as_stored(client, member):
+    _, round_, headers = member
+    put_answer(client, round_, headers, {"version": 0, "current": "plans", "ambition": "does"})
+    put_answer(client, round_, headers, {"version": 1, "current": "does", "ambition": "reviews", "comment": "other window"})
+    stale = put_answer(client, round_, headers, {"version": 1, "current": "not-yet", "ambition": "plans"})
+    assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert error["problems"][0]["message"] == "version: expected 2 (the version stored now), got 1"
+    assert error["current"]["version"] == 2 and error["current"]["statement_id"] == "PLC-01"
+    assert error["current"]["answer"] == {"current": "does", "ambition": "reviews", "comment": "other window"}
+    # a save of another statement based on the stale version is refused too: nothing is overwritten silently
+    other = put_answer(client, round_, headers, {"version": 1, "current": "plans"}, statement="PLC-02")
+    assert other.status_code == 409 and other.json()["error"]["current"]["answer"] is None
+    assert client.get(url(round_)).json()["answers"]["PLC-01"]["comment"] == "other window"
+
+
+def test_one_answer_retried_with_the_same_idempotency_key_is_stored_once_and_answered_the_same(client, member):
+    _, round_, headers = member
+    body = {"version": 0, "current": "plans", "ambition": "does", "comment": "Café"}
+    first = put_answer(client, round_, headers, body, **{"Idempotency-Key": "one-1"})
+    retry = put_answer(client, round_, headers, body, **{"Idempotency-Key": "one-1"})
+    assert first.status_code == retry.status_code == 200
+    assert retry.content == first.content and retry.headers["idempotent-replayed"] == "true"
+    assert client.get(url(round_)).json()["version"] == 1
+    reused = put_answer(client, round_, headers, {**body, "version": 1}, **{"Idempotency-Key": "one-1"})
+    assert reused.status_code == 422 and reused.json()["error"]["problems"][0]["where"] == "Idempotency-Key"
+    elsewhere = put_answer(client, round_, headers, body, statement="PLC-02", **{"Idempotency-Key": "one-1"})
+    assert elsewhere.status_code == 422  # the same key and body for another statement is another request
+    bad_key = put_answer(client, round_, headers, body, **{"Idempotency-Key": "a key with spaces"})
+    assert bad_key.status_code == 400
+    assert client.get(url(round_)).json()["version"] == 1
+
+
+def test_one_answer_may_take_its_version_from_if_match(client, member):
+    _, round_, headers = member
+    assert put_answer(client, round_, headers, {"current": "plans"}, **{"If-Match": '"0"'}).status_code == 200
+    assert put_answer(client, round_, headers, {"current": "does"}, **{"If-Match": '"0"'}).status_code == 409
+    mismatch = put_answer(client, round_, headers, {"version": 2, "current": "does"}, **{"If-Match": '"1"'})
+    assert mismatch.status_code == 422 and mismatch.json()["error"]["problems"][0]["where"] == "If-Match"
+
+
+def test_one_answer_keeps_the_rules_of_a_whole_save_closed_rounds_other_councils_limits_and_tokens(app, client, people, member):
+    _, round_, headers = member
+    big = {"version": 0, "current": "plans", "comment": "x" * MAX_BODY}
+    assert put_answer(client, round_, headers, big).status_code == 413
+    assert put_answer(client, round_, {}, {"version": 0, "current": "plans"}).status_code == 403
+    other = people.add("lead@bromsgrove.gov.uk", council=DISTRICT, role="super-user")
+    with app.state.store.transaction() as tx:
+        theirs = rounds.open_round(tx, DISTRICT, "2026", other.id, app.state.clock.now())
+    assert put_answer(client, theirs, headers, {"version": 0, "current": "plans"}).status_code == 404
+    assert put_answer(client, theirs, headers, {"version": 0, "current": "plans"}, code=DISTRICT).status_code == 404
+    assert put_answer(client, round_, headers, {"version": 0, "current": "plans"}, code="NOPE").status_code == 404
+    with app.state.store.transaction() as tx:
+        rounds.set_status(tx, COUNTY, round_.id, rounds.CLOSED, app.state.clock.now())
+    closed = put_answer(client, round_, headers, {"version": 0, "current": "plans"})
+    assert closed.status_code == 409 and "closed" in closed.json()["error"]["message"]
+    assert client.get(url(round_)).json()["version"] == 0
+    client.cookies.clear()
+    assert put_answer(client, round_, headers, {"version": 0, "current": "plans"}).status_code == 401
+
+
+def test_one_answer_follows_the_same_rules_on_postgresql(settings, smtp_server, postgres_url):
+    """Saving one answer, every problem listed, stale versions, idempotency and closed rounds, on PostgreSQL."""
+    from starlette.testclient import TestClient
+
+    from functions.app import create_app
+
+    from .conftest import PeopleFactory
+
+    pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
+    try:
+        people = PeopleFactory(pg)
+        ann = people.add("ann@eastsussex.gov.uk", council=COUNTY)
+        lead = people.add("lead@eastsussex.gov.uk", council=COUNTY, role="super-user")
+        with pg.state.store.transaction() as tx:
+            round_ = rounds.open_round(tx, COUNTY, "2026", lead.id, pg.state.clock.now())
+        with TestClient(pg, base_url="https://testserver") as client:
+            people.sign_in(client, ann)
+            headers = {"X-CSRF-Token": form_token(client)}
+            body = {"version": 0, "current": "plans", "ambition": "does", "comment": "NUL-free"}
+            first = put_answer(client, round_, headers, body, **{"Idempotency-Key": "pg-1"})
+            assert first.status_code == 200 and first.json()["version"] == 1
+            assert put_answer(client, round_, headers, body, **{"Idempotency-Key": "pg-1"}).content == first.content
+            stale = put_answer(client, round_, headers, body)
+            assert stale.status_code == 409 and stale.json()["error"]["current"]["answer"]["comment"] == "NUL-free"
+            bad = put_answer(client, round_, headers, {"version": 1, "current": "does", "ambition": "plans", "comment": "\x00"})
+            assert bad.status_code == 422 and len(bad.json()["error"]["problems"]) == 2
+            second = put_answer(client, round_, headers, {"version": 1, "current": "does"}, statement="GOV-01")
+            assert second.status_code == 200 and second.json()["version"] == 2
+            with pg.state.store.transaction() as tx:
+                rounds.set_status(tx, COUNTY, round_.id, rounds.CLOSED, pg.state.clock.now())
+            assert put_answer(client, round_, headers, {"version": 2, "current": "plans"}).status_code == 409
+            stored = client.get(url(round_)).json()
+            assert stored["version"] == 2 and set(stored["answers"]) == {"PLC-01", "GOV-01"}
+    finally:
+        pg.state.store.close()

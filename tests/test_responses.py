@@ -190,3 +190,51 @@ def test_the_round_and_the_persons_own_response_are_read_together(setting):
         assert responses.in_round(tx, E, round_.id, ann.id) == (round_, saved)
         assert responses.in_round(tx, E, round_.id, bob.id) == (round_, None)
         assert responses.in_round(tx, "E07000224", round_.id, ann.id) == (None, None)  # another council's round
+
+
+def save_one(store, round_id, person_id, answer, based_on, stored, at=AT, statement="PLC-01"):
+    with store.transaction() as tx:
+        return responses.save_answer(tx, round_id, person_id, statement, answer, based_on=based_on, at=at, stored=stored)
+
+
+def test_saving_one_answer_changes_that_answer_alone_and_moves_the_version_on(setting):
+    store, round_, ann, _ = setting
+    first = save_one(store, round_.id, ann.id, Answer("PLC-01", "plans", "does", "a"), 0, None)
+    assert (first.version, first.answers) == (1, {"PLC-01": Answer("PLC-01", "plans", "does", "a")})
+    whole = save(store, round_.id, ann.id, 1, [Answer("PLC-01", "plans", "does", "a"), Answer("PLC-02", "does", "does")])
+    changed = save_one(store, round_.id, ann.id, Answer("PLC-01", "does", "reviews"), 2, whole, at=AT + 9)
+    added = save_one(store, round_.id, ann.id, Answer("GOV-01", None, "plans"), 3, changed, statement="GOV-01")
+    with store.transaction(write=False) as tx:
+        stored = responses.own(tx, round_.id, ann.id)
+    assert stored.version == added.version == 4
+    assert stored.answers == {
+        "GOV-01": Answer("GOV-01", None, "plans"),
+        "PLC-01": Answer("PLC-01", "does", "reviews"),
+        "PLC-02": Answer("PLC-02", "does", "does"),
+    }
+    assert (stored.respondent_role, stored.routes) == ("officer", ("commercialisation",))  # kept
+    save_one(store, round_.id, ann.id, None, 4, stored, statement="PLC-02")
+    with store.transaction(write=False) as tx:
+        assert list(responses.own(tx, round_.id, ann.id).answers) == ["GOV-01", "PLC-01"]
+
+
+def test_saving_one_answer_on_a_response_read_before_another_save_is_refused(setting):
+    store, round_, ann, bob = setting
+    read_earlier = save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    newer = save(store, round_.id, ann.id, 1, [Answer("PLC-01", "does", "does")])
+    with pytest.raises(StaleVersion):
+        save_one(store, round_.id, ann.id, Answer("PLC-01", "not-yet", "plans"), 1, read_earlier)
+    with pytest.raises(StaleVersion):  # claiming a version the read does not have
+        save_one(store, round_.id, ann.id, Answer("PLC-01", "not-yet", "plans"), 1, newer)
+    with pytest.raises(responses.Conflict):  # two first saves: the second takes a key already taken
+        save_one(store, round_.id, ann.id, Answer("PLC-01", "not-yet", "plans"), 0, None)
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == newer
+    with store.transaction() as tx:
+        rounds.set_status(tx, E, round_.id, rounds.CLOSED, AT + 1)
+    with pytest.raises(responses.RoundClosed):
+        save_one(store, round_.id, ann.id, Answer("PLC-01", "not-yet", "plans"), 2, newer)
+    with pytest.raises(responses.RoundClosed):
+        save_one(store, round_.id, bob.id, Answer("PLC-01", "not-yet", "plans"), 0, None)
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == newer and responses.own(tx, round_.id, bob.id) is None
