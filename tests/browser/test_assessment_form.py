@@ -161,6 +161,12 @@ def test_the_form_without_javascript_fill_errors_save_resume_submit_and_no_axe_v
 def test_with_javascript_answers_are_saved_as_you_go(live_server, page, member):
     ann, round_, token = member
     sign_in(page, live_server, token)
+    api = f"/api/councils/{COUNTY}/rounds/{round_.id}/my-response"
+    sent = []
+    page.on(
+        "request",
+        lambda r: sent.append((r.method, r.url.split(live_server.url, 1)[-1], r.post_data)) if "/api/" in r.url else None,
+    )
     step = live_server.url + f"/app/councils/{COUNTY}/rounds/{round_.id}/answer/governance"
     page.goto(step)
     answer(page, "GOV-01", "does", "reviews")
@@ -169,7 +175,10 @@ def test_with_javascript_answers_are_saved_as_you_go(live_server, page, member):
     expect(page.locator('input[name="version"]')).not_to_have_value("0")
     with live_server.app.state.store.transaction(write=False) as tx:
         stored = responses.own(tx, round_.id, ann.id)
-    assert stored.answers["GOV-01"].current == "does"
+    assert stored.answers["GOV-01"] == responses.Answer("GOV-01", "does", "reviews", "Scrutiny is strong")
+    # what changed went, not everything: one statement's answer, to its own address, and nothing read first
+    assert sent and all(method == "PUT" and path == api + "/answers/GOV-01" for method, path, _ in sent), sent
+    assert all(len(body) < 200 for _, _, body in sent)
     # the buttons still work after saving as you go: the form's version followed the saves
     press(page, "Save and continue")
     expect(page).to_have_url(re.compile("/answer/capacity-to-deliver$"))
@@ -184,3 +193,56 @@ def test_with_javascript_the_error_summary_takes_focus(live_server, page, member
     page.goto(live_server.url + f"/app/councils/{COUNTY}/rounds/{round_.id}/answer/governance")
     press(page, "Save and continue")
     expect(page.locator(".tie-error-summary")).to_be_focused()
+
+
+def test_with_javascript_the_first_step_saves_role_and_routes_as_you_go(live_server, page, member):
+    ann, round_, token = member
+    sign_in(page, live_server, token)
+    page.goto(live_server.url + f"/app/councils/{COUNTY}/rounds/{round_.id}/answer/about")
+    page.check("#respondent_role-councillor")
+    page.check("#routes-commercialisation")
+    expect(page.locator(".tie-autosave")).to_contain_text("Saved at", timeout=10_000)
+    with live_server.app.state.store.transaction(write=False) as tx:
+        stored = responses.own(tx, round_.id, ann.id)
+    assert (stored.respondent_role, stored.routes) == ("councillor", ("commercialisation",))
+
+
+def test_with_javascript_an_answer_saved_elsewhere_is_shown_and_never_overwritten(live_server, page, member):
+    ann, round_, token = member
+    sign_in(page, live_server, token)
+    step = live_server.url + f"/app/councils/{COUNTY}/rounds/{round_.id}/answer/governance"
+    page.goto(step)
+    # meanwhile, in another window: the same person saves this statement
+    store = live_server.app.state.store
+    with store.transaction() as tx:
+        elsewhere = responses.save(
+            tx,
+            round_.id,
+            ann.id,
+            based_on=0,
+            respondent_role=None,
+            routes=(),
+            answers={"GOV-01": responses.Answer("GOV-01", "does", "reviews", "From my phone")},
+            submit=False,
+            at=live_server.app.state.clock.now(),
+        )
+    answer(page, "GOV-01", "plans", "does")
+    expect(page.locator(".tie-autosave")).to_contain_text(
+        "Someone saved these answers since you opened this page", timeout=10_000
+    )
+    notice = page.locator("#GOV-01 .tie-saved-elsewhere")
+    expect(notice).to_have_text(
+        "Saved since you opened this page: Now: Does; in two years: Reviews. Comment: From my phone Your change above was not saved."
+    )
+    assert axe_violations(page) == []
+    page.fill("#GOV-01-comment", "Changed again")  # nothing more is sent from this page
+    page.wait_for_timeout(2500)
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == elsewhere
+    # the form's own button meets the same refusal, and the page shows what is stored now
+    press(page, "Save and continue")
+    expect(page.get_by_role("heading", name="Someone saved these answers since you opened this page")).to_be_visible()
+    expect(page.locator("#GOV-01-current-does")).to_be_checked()
+    expect(page.locator("#GOV-01-comment")).to_have_value("From my phone")
+    with store.transaction(write=False) as tx:
+        assert responses.own(tx, round_.id, ann.id) == elsewhere
