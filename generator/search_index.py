@@ -140,6 +140,8 @@ def text_of(markdown: str) -> str:
 # the second half of the alphabet. Gaps between document ids and scores are mostly below 32: one character.
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_BYTES = ALPHABET.encode("ascii")
+_UNSEEN = object()
 
 
 def encode(numbers: Iterable[int]) -> str:
@@ -236,12 +238,20 @@ def documents(resources: list[Resource], register: Register | None) -> list[Docu
     ]
 
 
-def scores(doc: Document) -> dict[str, int]:
-    """Each term of a document and its score there."""
-    out = dict.fromkeys(terms(doc.title), TITLE)
-    for t in set(terms(doc.summary + " " + doc.findable)):
-        out[t] = out.get(t, 0) + SUMMARY
-    for t, n in Counter(terms(text_of(doc.body))).items():
+def scores(doc: Document, term_of=term) -> dict[str, int]:
+    """Each term of a document and its score there. `term_of` may be a memo of `term`."""
+    out: dict[str, int] = {}
+    for token in set(tokens(doc.title)):
+        if t := term_of(token):
+            out[t] = TITLE
+    for t in {term_of(token) for token in tokens(doc.summary + " " + doc.findable)}:
+        if t:
+            out[t] = out.get(t, 0) + SUMMARY
+    uses: Counter[str] = Counter()
+    for token, n in Counter(tokens(text_of(doc.body))).items():  # each word once, however often it is used
+        if t := term_of(token):
+            uses[t] += n
+    for t, n in uses.items():
         out[t] = out.get(t, 0) + BODY * min(n, BODY_CAP)
     return out
 
@@ -270,12 +280,25 @@ def write(docs: list[Document], out: Path) -> dict:
     last: dict[str, int] = {}  # term -> the id of the last document holding it
     filters: dict[str, dict[str, list[int]]] = {f: {} for f in FACETS}
     chunk: list[list[str]] = []
+    memo: dict[str, str | None] = {}  # word -> term: the library's words recur, and stemming each use is most of the work
+
+    def term_of(token: str) -> str | None:
+        found = memo.get(token, _UNSEEN)
+        if found is _UNSEEN:
+            found = memo[token] = term(token)
+        return found
+
     for doc_id, doc in enumerate(docs):
-        for t, score in scores(doc).items():
+        for t, score in scores(doc, term_of).items():
             held = postings.get(t)
             if held is None:
                 held = postings[t] = bytearray()
-            held += encode((doc_id - last.get(t, 0), score)).encode("ascii")
+            gap = doc_id - last.get(t, 0)
+            if gap < 32 and score < 32:  # most pairs: two characters, written without `encode`
+                held.append(_BYTES[gap])
+                held.append(_BYTES[score])
+            else:
+                held += encode((gap, score)).encode("ascii")
             last[t] = doc_id
         for facet, values in (("kind", (doc.kind,)), ("theme", doc.themes), ("route", doc.routes)):
             for value in values:

@@ -101,7 +101,8 @@ def site(tmp_path_factory) -> Path:
     (content / "guidance" / "rich.md").write_text(RICH, encoding="utf-8")
     lib = load(content, EXAMPLES / "questionnaire", COUNCILS)
     assert lib.problems == []
-    build(lib, ROOT, tmp / "build" / "docs", tmp / "site", content, today=TODAY)
+    result = build(lib, ROOT, tmp / "build" / "docs", tmp / "site", content, today=TODAY)
+    assert result.pages == sum(1 for _ in (tmp / "site").rglob("index.html"))  # counted, not walked
     return tmp / "site"
 
 
