@@ -9,7 +9,6 @@ than the stored one (another window saved since) is refused and the step shows t
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,13 +55,6 @@ class Answering:
         if self.response is None:
             values["respondent_role"] = self.membership.respondent_role
         return values
-
-
-def when(at: int | None) -> str:
-    if at is None:
-        return ""
-    moment = dt.datetime.fromtimestamp(at, dt.UTC)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
 
 
 def _answering(tx, request: Request, person: Person, code: str, round_id: str) -> Answering:
@@ -152,7 +144,6 @@ async def hub(
         saved=saved,
         refused=refused,
         refused_council=register.get(refused_council),
-        when=when,
     )
 
 
@@ -210,7 +201,6 @@ async def start(request: Request) -> Response:
         statuses=statuses,
         resume=resume,
         submitted=request.query_params.get("submitted") == "1",
-        when=when,
     )
 
 
@@ -245,7 +235,6 @@ def _page(
         else form.step_fields(a.edition, step, a.council.type, values, problems),
         buttons=form.buttons(step) if a.round.is_open else "",
         conflict=conflict,
-        when=when,
     )
 
 

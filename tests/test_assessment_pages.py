@@ -191,3 +191,26 @@ def test_a_closed_round_shows_answers_without_buttons_and_refuses_saves(app, cli
     page = client.get(base(open_round) + "/about")
     assert "This round is closed" in page.text and "Save and continue" not in page.text
     assert post(client, base(open_round) + "/about", {"version": "0", "respondent_role": "officer"}).status_code == 409
+
+
+def test_times_on_the_form_pages_are_uk_time_with_the_zone_named(app, client, people):
+    """Summer: the clocks say BST, an hour ahead of the stored UTC; the pages say so."""
+    import datetime as dt
+
+    from functions.clock import FixedClock
+
+    app.state.clock = FixedClock(int(dt.datetime(2026, 7, 1, 13, 5, tzinfo=dt.UTC).timestamp()))
+    lead = people.add("lead@eastsussex.gov.uk", council=COUNTY, role="super-user")
+    people.sign_in(client, lead, second_factor=True)
+    assert post(client, f"/app/councils/{COUNTY}/rounds", {}).status_code == 303
+    with app.state.store.transaction(write=False) as tx:
+        (round_,) = rounds.for_council(tx, COUNTY)
+    url = base(round_) + "/place-and-priorities"
+    assert post(client, url, {"version": "0", "action": "later", "PLC-01.current": "does"}).status_code == 303
+    shown = "1 July 2026 at 14:05 BST"
+    assert f"Draft saved {shown}" in client.get("/app/assessment/").text
+    assert f"You last saved your answers on {shown}." in client.get(base(round_)).text
+    assert f"It was opened on {shown}." in post(client, f"/app/councils/{COUNTY}/rounds", {}).text
+    assert f"as they were last saved ({shown})" in post(client, url, {"version": "0", "action": "later"}).text
+    for page in (client.get("/app/assessment/"), client.get(base(round_))):
+        assert "UTC" not in page.text

@@ -147,6 +147,7 @@ def test_operators_see_the_same_summary_on_the_app(client, filled, people):
     assert '<th scope="row"><a href="/guidance/budget-consultation/">/guidance/budget-consultation/</a></th><td>2</td><td>1</td><td>1</td><td>0</td><td>0</td>' in html
     assert "<strong>FIN-01</strong> (2026 edition): 2 times" in html
     assert "Add a timetable." in html and 'href="mailto:a@example.gov.uk"' in html
+    assert "<strong>4 November 2026 at 12:00 GMT</strong>, about" in html  # UK time, the zone named
     assert "=HYPERLINK(&#34;http://x&#34;)" in html  # escaped as text
 
 
