@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from functions import audit, invitations, memberships, people, ratelimit, retention, sessions, signin, two_factor
+from functions import audit, idempotency, invitations, memberships, people, ratelimit, retention, sessions, signin, two_factor
 from functions.ids import new_id
 from functions.settings import ROOT
 
@@ -94,6 +94,7 @@ def test_the_privacy_notice_states_the_periods_the_code_applies():
         f"{sessions.IDLE_TIMEOUT // 3600} hours without use, {sessions.ABSOLUTE_TIMEOUT // 3600} hours at most"
     )
     assert rows["Rate-limit counters"] == "one day" and retention.RATE_LIMITS_KEPT == DAY
+    assert rows["Records that let a retried save be stored once"] == "one day" and idempotency.KEEP_FOR == DAY
     assert rows["Audit log"] == "2 years" and retention.AUDIT_LOG_KEPT == 2 * 365 * DAY
     assert "12 months" in rows["Your account"] and retention.ACCOUNT_IDLE == 365 * DAY
     assert "every night" in notice
