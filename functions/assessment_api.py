@@ -10,6 +10,7 @@ stored once and answered the same.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
@@ -26,7 +27,7 @@ from generator.questionnaire import Edition, latest
 
 from . import answers, assessment_schema, guards, idempotency, responses, rounds, save_batches
 from .people import Person
-from .store import Conflict
+from .store import Conflict, Tx
 from .web import BadRequest, api_token_ok, blocking, json_body
 
 ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # ids.new_id() makes 22 of these; anything else names nothing
@@ -252,7 +253,9 @@ async def _received(request: Request) -> _Put:
     body = await json_body(request)
     header_problems = _version_from_if_match(request, body)
     fingerprint = (
-        idempotency.fingerprint("PUT", request.url.path, raw + (request.headers.get("if-match") or "").encode()) if key else ""
+        idempotency.fingerprint("PUT", request.scope["path"], raw + (request.headers.get("if-match") or "").encode())
+        if key
+        else ""
     )
     statement_id = request.path_params.get("statement_id", "")
     return _Put(code, round_id, kind, person, body, key, fingerprint, header_problems, statement_id)
@@ -398,12 +401,25 @@ def _conflict(app, code: str, round_id: str, person: Person, key: str | None, fi
 async def put_my_answer(request: Request) -> Response:
     """Save one statement's answer: a body of a few dozen bytes, answered with the new version only."""
     put = await _received(request)
+    app = request.app
+    store = app.state.store
     try:
-        outcome = await blocking(_save_answer, request.app, put)
+        if store.dialect == "sqlite":
+            # The read (one statement, which never waits for a writer) and the check take less time than a
+            # hand-over to a worker thread; the write goes to the batch writer's thread, and the reply waits
+            # for its commit without a worker thread sitting on it (docs/benchmarks.md).
+            ready = _ready_answer(app, put)
+            if isinstance(ready, idempotency.Outcome):
+                outcome = ready
+            else:
+                batches = save_batches.for_store(store)
+                outcome = await asyncio.wrap_future(batches.submit(lambda tx: _write_answer(app, put, ready, tx)))
+        else:  # PostgreSQL: every statement is a round trip, which must not stall the event loop
+            outcome = await blocking(_save_answer, app, put)
     except responses.RoundClosed:
         raise RoundClosed() from None
     except Conflict:
-        return await blocking(_answer_conflict, request.app, put)
+        return await blocking(_answer_conflict, app, put)
     if isinstance(outcome, idempotency.Outcome):
         return _replayed(outcome)
     text, version = outcome
@@ -424,12 +440,21 @@ ONE_ANSWER = (
 )
 
 
-def _save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
-    """Read in one statement, check, then write: on SQLite with the saves arriving alongside (one commit
-    for them all), on PostgreSQL in a transaction of its own. The write is safe although the read was
-    not in its transaction: it happens only if the response's version is still the one read."""
-    store = app.state.store
-    rows = store.read(ONE_ANSWER, (put.round_id, put.statement_id, put.key or "", put.person.id, put.code))
+@dataclass(frozen=True)
+class _Answering:
+    """A save of one answer, read and checked, ready to write."""
+
+    round: rounds.Round
+    stored: responses.Response | None
+    draft: answers.AnswerDraft
+
+
+def _ready_answer(app, put: _Put) -> idempotency.Outcome | _Answering:
+    """Read what the save needs in one statement and check the body: the outcome of an earlier request
+    with the same Idempotency-Key, or the save to write. The write is safe although the read was not in
+    its transaction: it happens only if the response's version is still the one read
+    (functions/responses.py)."""
+    rows = app.state.store.read(ONE_ANSWER, (put.round_id, put.statement_id, put.key or "", put.person.id, put.code))
     if not rows:
         raise HTTPException(404, guards.NOT_FOUND)  # not a member of the council (or no such council)
     try:
@@ -442,22 +467,39 @@ def _save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
     round_, stored = responses.joined(rows)
     if round_ is None:
         raise HTTPException(404, guards.NOT_FOUND)
-    draft = _check_answer(app, put, round_, stored)
+    return _Answering(round_, stored, _check_answer(app, put, round_, stored))
 
-    def write(tx) -> tuple[str, int]:
-        now = app.state.clock.now()
-        saved = responses.save_answer(
-            tx, round_.id, put.person.id, draft.statement_id, draft.answer, based_on=draft.version, at=now, stored=stored
+
+def _write_answer(app, put: _Put, ready: _Answering, tx: Tx | None = None) -> tuple[str, int]:
+    """Write a save of one answer, with the record an Idempotency-Key replays; returns the reply and the
+    new version. In `tx` (SQLite's batches); without one, on PostgreSQL, as one statement on its own."""
+    now = app.state.clock.now()
+    draft = ready.draft
+
+    def reply(saved: responses.Response) -> str:
+        return json.dumps(answer_json(ready.round.id, draft.statement_id, saved), ensure_ascii=False, separators=(",", ":"))
+
+    def record(saved: responses.Response) -> tuple[str, dict]:
+        outcome = idempotency.Outcome(200, reply(saved))
+        return idempotency.TABLE, idempotency.row(put.person.id, put.key, put.fingerprint, outcome, now)
+
+    also = record if put.key is not None else None
+    args = (ready.round.id, put.person.id, draft.statement_id, draft.answer)
+    if tx is not None:
+        saved = responses.save_answer(tx, *args, based_on=draft.version, at=now, stored=ready.stored, also=also)
+    else:
+        saved = responses.save_answer_alone(
+            app.state.store, *args, based_on=draft.version, at=now, stored=ready.stored, also=also
         )
-        text = json.dumps(answer_json(round_.id, draft.statement_id, saved), ensure_ascii=False, separators=(",", ":"))
-        if put.key is not None:
-            idempotency.remember(tx, put.person.id, put.key, put.fingerprint, idempotency.Outcome(200, text), now)
-        return text, saved.version
+    return reply(saved), saved.version
 
-    if store.dialect == "sqlite":
-        return save_batches.for_store(store).write(write)
-    with store.transaction() as tx:
-        return write(tx)
+
+def _save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
+    """On PostgreSQL: two round trips, one to read and one to write (functions/responses.py's save_answer_alone)."""
+    ready = _ready_answer(app, put)
+    if isinstance(ready, idempotency.Outcome):
+        return ready
+    return _write_answer(app, put, ready)
 
 
 def _check_answer(app, put: _Put, round_: rounds.Round, stored: responses.Response | None) -> answers.AnswerDraft:

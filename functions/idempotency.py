@@ -63,19 +63,24 @@ def outcome(row: dict | None, request: str) -> Outcome | None:
     return Outcome(row["status"], row["body"])
 
 
+TABLE = "idempotency_keys"
+
+
+def row(person_id: str, key: str, request: str, outcome: Outcome, at: int) -> dict:
+    """The record of a request's outcome, as stored."""
+    return {
+        "person_id": person_id,
+        "idempotency_key": key,
+        "request_hash": request,
+        "status": outcome.status,
+        "body": outcome.body,
+        "created_at": at,
+    }
+
+
 def remember(tx: Tx, person_id: str, key: str, request: str, outcome: Outcome, at: int) -> None:
     """Store the outcome with the request's effect (a second request racing with the same key gets Conflict)."""
-    tx.insert(
-        "idempotency_keys",
-        {
-            "person_id": person_id,
-            "idempotency_key": key,
-            "request_hash": request,
-            "status": outcome.status,
-            "body": outcome.body,
-            "created_at": at,
-        },
-    )
+    tx.insert(TABLE, row(person_id, key, request, outcome, at))
 
 
 def forget_older_than(tx: Tx, cutoff: int) -> int:

@@ -11,11 +11,12 @@ checks that right and writes the audit record.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .ids import new_id
 from .rounds import Round
-from .store import Conflict, Tx
+from .store import Conflict, Store, Tx
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,24 @@ def save(
     )
 
 
+# A row to insert in the same write as a save, made only if the save is: given the response as saved,
+# its table and values (the outcome an Idempotency-Key replays, which repeats the saved version).
+Also = Callable[[Response], tuple[str, dict]]
+IS_OPEN = "EXISTS (SELECT 1 FROM rounds WHERE id = ? AND status = 'open')"
+
+
+def _answered(
+    round_id: str, person_id: str, statement_id: str, answer: Answer | None, stored: Response | None, at: int
+) -> Response:
+    """The response once this answer is saved, with only this statement's answer."""
+    kept = {statement_id: answer} if answer is not None else {}
+    if stored is None:
+        return Response(new_id(), round_id, person_id, None, 1, at, None, kept, ())
+    return Response(
+        stored.id, round_id, person_id, stored.respondent_role, stored.version + 1, at, stored.submitted_at, kept, stored.routes
+    )
+
+
 def save_answer(
     tx: Tx,
     round_id: str,
@@ -218,6 +237,7 @@ def save_answer(
     based_on: int,
     at: int,
     stored: Response | None,
+    also: Also | None = None,
 ) -> Response:
     """Store one statement's answer (None clears it), in the caller's transaction: saving as you go.
 
@@ -230,39 +250,97 @@ def save_answer(
     have = stored.version if stored is not None else 0
     if have != based_on:
         raise StaleVersion(stored, based_on)
-    is_open = "EXISTS (SELECT 1 FROM rounds WHERE id = ? AND status = 'open')"
+    saved = _answered(round_id, person_id, statement_id, answer, stored, at)
     if stored is None:
-        response_id, version, role, routes, submitted_at = new_id(), 1, None, (), None
         done = tx.execute(  # a concurrent first save by the same person takes the unique key: Conflict
             "INSERT INTO responses (id, round_id, person_id, respondent_role, routes, version, updated_at, submitted_at) "
-            f"SELECT ?, ?, ?, NULL, '[]', 1, ?, NULL WHERE {is_open}",
-            (response_id, round_id, person_id, at, round_id),
+            f"SELECT ?, ?, ?, NULL, '[]', 1, ?, NULL WHERE {IS_OPEN}",
+            (saved.id, round_id, person_id, at, round_id),
         )
-        had = False
     else:
-        response_id, version = stored.id, stored.version + 1
-        role, routes, submitted_at = stored.respondent_role, stored.routes, stored.submitted_at
         done = tx.execute(
-            f"UPDATE responses SET version = ?, updated_at = ? WHERE id = ? AND version = ? AND {is_open}",
-            (version, at, response_id, based_on, round_id),
+            f"UPDATE responses SET version = ?, updated_at = ? WHERE id = ? AND version = ? AND {IS_OPEN}",
+            (saved.version, at, saved.id, based_on, round_id),
         )
-        had = statement_id in stored.answers
     if done != 1:
-        if tx.value(f"SELECT 1 WHERE {is_open}", (round_id,)) is None:
-            raise RoundClosed(f"round {round_id} is not open")
-        raise StaleVersion(None, based_on)
+        _refused(tx.value(f"SELECT 1 WHERE {IS_OPEN}", (round_id,)) is not None, round_id, based_on)
+    had = stored is not None and statement_id in stored.answers
     if answer is None:
         if had:
-            tx.execute("DELETE FROM answers WHERE response_id = ? AND statement_id = ?", (response_id, statement_id))
+            tx.execute("DELETE FROM answers WHERE response_id = ? AND statement_id = ?", (saved.id, statement_id))
     elif had:
         tx.execute(
             "UPDATE answers SET current = ?, ambition = ?, comment = ? WHERE response_id = ? AND statement_id = ?",
-            (answer.current, answer.ambition, answer.comment, response_id, statement_id),
+            (answer.current, answer.ambition, answer.comment, saved.id, statement_id),
         )
     else:
-        _insert_answers(tx, response_id, {statement_id: answer})
-    kept = {statement_id: answer} if answer is not None else {}
-    return Response(response_id, round_id, person_id, role, version, at, submitted_at, kept, routes)
+        _insert_answers(tx, saved.id, {statement_id: answer})
+    if also is not None:
+        tx.insert(*also(saved))
+    return saved
+
+
+def _refused(is_open: bool, round_id: str, based_on: int) -> None:
+    """Why a save changed no row: the round closed, or another save slipped in since the response was read."""
+    if not is_open:
+        raise RoundClosed(f"round {round_id} is not open")
+    raise StaleVersion(None, based_on)
+
+
+def save_answer_alone(
+    store: Store,
+    round_id: str,
+    person_id: str,
+    statement_id: str,
+    answer: Answer | None,
+    *,
+    based_on: int,
+    at: int,
+    stored: Response | None,
+    also: Also | None = None,
+) -> Response:
+    """`save_answer` as one statement committed on its own, on PostgreSQL (a WITH of several writes,
+    which SQLite does not have): the version moved on, the answer written and the `also` row inserted
+    all happen or none does, in one round trip instead of six (BEGIN, three statements, COMMIT). The
+    checks and the errors are those of `save_answer`."""
+    if store.dialect != "postgresql":
+        raise ValueError("save_answer_alone needs PostgreSQL; elsewhere use save_answer in a transaction")
+    have = stored.version if stored is not None else 0
+    if have != based_on:
+        raise StaleVersion(stored, based_on)
+    saved = _answered(round_id, person_id, statement_id, answer, stored, at)
+    if stored is None:  # a concurrent first save by the same person takes the unique key: Conflict
+        sql = (
+            "WITH saved AS (INSERT INTO responses (id, round_id, person_id, respondent_role, routes, version, updated_at, "
+            f"submitted_at) SELECT ?, ?, ?, NULL, '[]', 1, ?, NULL WHERE {IS_OPEN} RETURNING id)"
+        )
+        params: list = [saved.id, round_id, person_id, at, round_id]
+    else:
+        sql = (
+            "WITH saved AS (UPDATE responses SET version = ?, updated_at = ? "
+            f"WHERE id = ? AND version = ? AND {IS_OPEN} RETURNING id)"
+        )
+        params = [saved.version, at, saved.id, based_on, round_id]
+    if answer is None:
+        sql += ", answer AS (DELETE FROM answers WHERE response_id IN (SELECT id FROM saved) AND statement_id = ?)"
+        params.append(statement_id)
+    else:
+        sql += (
+            ", answer AS (INSERT INTO answers (response_id, statement_id, current, ambition, comment) "
+            "SELECT id, ?, ?, ?, ? FROM saved ON CONFLICT (response_id, statement_id) DO UPDATE SET "
+            "current = excluded.current, ambition = excluded.ambition, comment = excluded.comment)"
+        )
+        params += [statement_id, answer.current, answer.ambition, answer.comment]
+    if also is not None:
+        table, values = also(saved)
+        sql += f", also AS (INSERT INTO {table} ({', '.join(values)}) SELECT {', '.join('?' for _ in values)} FROM saved)"
+        params += list(values.values())
+    sql += f" SELECT (SELECT COUNT(*) FROM saved) AS saved, {IS_OPEN} AS is_open"
+    params.append(round_id)
+    (done,) = store.write_alone(sql, params)
+    if done["saved"] != 1:
+        _refused(bool(done["is_open"]), round_id, based_on)
+    return saved
 
 
 FEW = 3  # changed answers updated one by one; more are deleted and inserted again in two statements

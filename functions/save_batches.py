@@ -36,13 +36,18 @@ class Batches:
     def write(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in a transaction shared with the saves waiting alongside it; return its result once
         committed, or raise what it raised (then nothing of it was kept) or what the commit raised."""
+        return self.submit(work).result()
+
+    def submit(self, work: Callable[[Tx], T]) -> Future:
+        """As `write`, without waiting: the future holds the result once committed (an endpoint awaits it
+        with `asyncio.wrap_future`, so that no worker thread sits waiting for the commit)."""
         done: Future = Future()
         self.waiting.put((work, done))
         with self.lock:
             if self.thread is None:
                 self.thread = threading.Thread(target=self._run, name="save-batches", daemon=True)
                 self.thread.start()
-        return done.result()
+        return done
 
     def _run(self) -> None:
         while True:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, PlainTextResponse
@@ -20,17 +19,35 @@ SESSION_COOKIE = "__Host-tie_session"
 MAX_BODY = 256 * 1024  # bytes; a whole questionnaire with long comments fits in a tenth of this
 
 
+COOKIES = "tie.cookies"  # where a request's scope keeps its cookies once read
+
+
 def cookie_value(scope, name: str) -> str | None:
-    raw = Headers(scope=scope).get("cookie")
-    if not raw:
-        return None
-    jar = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel else None
+    """The value of the request's cookie `name`, or None.
+
+    Every request asks three or four times (the form token, the session), so the Cookie header is
+    read once and kept in the scope. The parsing is deliberately plain: our cookies' values are
+    URL-safe tokens, and a value that is not one simply matches nothing.
+    """
+    jar = scope.get(COOKIES)
+    if jar is None:
+        jar = scope[COOKIES] = _cookies(scope)
+    return jar.get(name)
+
+
+def _cookies(scope) -> dict[str, str]:
+    jar: dict[str, str] = {}
+    for key, raw in scope.get("headers", ()):
+        if key != b"cookie":
+            continue
+        for part in raw.decode("latin-1").split(";"):
+            name, sep, value = part.partition("=")
+            if sep:
+                value = value.strip()
+                if len(value) >= 2 and value[0] == value[-1] == '"':
+                    value = value[1:-1]
+                jar[name.strip()] = value  # the last of a repeated name, as the standard library's parser does
+    return jar
 
 
 def set_cookie_header(name: str, value: str, max_age: int | None = None, same_site: str = "Lax") -> str:
@@ -55,6 +72,16 @@ class SecurityMiddleware:
         self.origin = origin
         self.policy = csp.policy(script_hashes)
         self.max_body = max_body
+        # The headers every response gets, made once: setting them one by one on each response costs
+        # more than anything else this middleware does.
+        self.fixed = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        ]
+        self.replaced = {name for name, _ in self.fixed} | {b"content-security-policy", b"cache-control"}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -65,7 +92,9 @@ class SecurityMiddleware:
             return await self._respond(scope, receive, send, 403, "Refused: this request came from another site.")
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await self._respond(scope, receive, send, 413, f"Too large: requests may carry at most {self.max_body // 1024} KB.")
+            return await self._respond(
+                scope, receive, send, 413, f"Too large: requests may carry at most {self.max_body // 1024} KB."
+            )
         csrf = cookie_value(scope, CSRF_COOKIE)
         new_csrf = None
         if not csrf or len(csrf) < 20:
@@ -87,24 +116,28 @@ class SecurityMiddleware:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                h = MutableHeaders(scope=message)
-                h["Content-Security-Policy"] = _editor_policy(scope) or self.policy
-                h["X-Content-Type-Options"] = "nosniff"
-                h["Referrer-Policy"] = "no-referrer"
-                h["X-Frame-Options"] = "DENY"
-                h["Cross-Origin-Opener-Policy"] = "same-origin"
-                h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+                raw = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in self.replaced]
+                raw.append((b"content-security-policy", (_editor_policy(scope) or self.policy).encode("latin-1")))
+                raw += self.fixed
                 if signed_in or scope["path"].startswith(("/app", "/api")):
-                    h["Cache-Control"] = "no-store"
+                    raw.append((b"cache-control", b"no-store"))
                 if new_csrf and scope["path"].startswith("/app"):
-                    h.append("Set-Cookie", set_cookie_header(CSRF_COOKIE, new_csrf, same_site="Strict"))
+                    raw.append((b"set-cookie", set_cookie_header(CSRF_COOKIE, new_csrf, same_site="Strict").encode("latin-1")))
+                message["headers"] = raw
             await send(message)
 
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if too_large:
-                await self._respond(scope, receive, send_with_headers, 413, f"Too large: requests may carry at most {self.max_body // 1024} KB.", wrap=False)
+                await self._respond(
+                    scope,
+                    receive,
+                    send_with_headers,
+                    413,
+                    f"Too large: requests may carry at most {self.max_body // 1024} KB.",
+                    wrap=False,
+                )
 
     def _cross_site(self, headers: Headers) -> bool:
         site = headers.get("sec-fetch-site")

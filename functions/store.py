@@ -177,13 +177,34 @@ class Store:
         a single read (the session behind a cookie); anything that writes, or reads twice and needs both
         reads to agree, uses `transaction`.
         """
+        return self._alone(sql, params, write=False)
+
+    def write_alone(self, sql: str, params: tuple | list = ()) -> list[dict]:
+        """Run one statement that writes, committed on its own (one round trip on PostgreSQL), and return
+        the rows it returns (RETURNING). It is atomic only because it is one statement: a write of several
+        rows that must stand or fall together is one statement (on PostgreSQL, a WITH of several) or goes in
+        a `transaction`. A unique key already taken raises Conflict.
+        """
+        return self._alone(sql, params, write=True)
+
+    def _alone(self, sql: str, params: tuple | list, write: bool) -> list[dict]:
         if self.dialect == "sqlite":
-            return [dict(r) for r in self._sqlite().execute(sql, tuple(params)).fetchall()]
-        from psycopg import OperationalError
+            with self._writer if write else contextlib.nullcontext():
+                try:
+                    return [dict(r) for r in self._sqlite().execute(sql, tuple(params)).fetchall()]
+                except sqlite3.IntegrityError as err:
+                    if _is_unique_violation(err):
+                        raise Conflict(str(err).splitlines()[0]) from err
+                    raise
+        from psycopg import IntegrityError, OperationalError
 
         try:
             with self._pool.connection() as conn:
                 return conn.execute(_placeholders(sql, "postgresql"), tuple(params)).fetchall()
+        except IntegrityError as err:
+            if _is_unique_violation(err):
+                raise Conflict(str(err).splitlines()[0]) from err
+            raise
         except OperationalError as err:  # the pool's own errors (closed, timed out) are OperationalErrors too
             raise StoreError(f"database at {_redact(self.url)} could not be used: {str(err).splitlines()[0]}") from None
 

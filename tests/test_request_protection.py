@@ -122,3 +122,17 @@ def test_the_form_token_cookie_is_host_only_secure_http_only_and_strict(client):
     r = client.get("/app/sign-in")
     cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith(CSRF_COOKIE))
     assert {"Path=/", "Secure", "HttpOnly", "SameSite=Strict"} <= {p.strip() for p in cookie.split(";")}
+
+
+def test_cookies_are_read_among_others_quoted_or_split_and_nonsense_names_nothing():
+    from functions.security import SESSION_COOKIE, cookie_value
+
+    def scope(*values: str) -> dict:
+        return {"headers": [(b"accept", b"*/*")] + [(b"cookie", v.encode("latin-1")) for v in values]}
+
+    mixed = scope(f'_ga=GA1.2; {CSRF_COOKIE}="tok-en_1"; broken; ={SESSION_COOKIE}', f"{SESSION_COOKIE}=s3ss-ion")
+    assert cookie_value(mixed, CSRF_COOKIE) == "tok-en_1"
+    assert cookie_value(mixed, SESSION_COOKIE) == "s3ss-ion"
+    assert cookie_value(mixed, "broken") is None
+    assert cookie_value(scope(), SESSION_COOKIE) is None
+    assert cookie_value(scope("\xff\x00;;=;"), SESSION_COOKIE) is None

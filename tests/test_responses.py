@@ -238,3 +238,72 @@ def test_saving_one_answer_on_a_response_read_before_another_save_is_refused(set
         save_one(store, round_.id, bob.id, Answer("PLC-01", "not-yet", "plans"), 0, None)
     with store.transaction(write=False) as tx:
         assert responses.own(tx, round_.id, ann.id) == newer and responses.own(tx, round_.id, bob.id) is None
+
+
+def test_the_row_saved_alongside_one_answer_is_kept_only_with_it(setting):
+    store, round_, ann, _ = setting
+    with store.transaction() as tx:
+        tx.execute("CREATE TABLE receipts (version INTEGER NOT NULL, at BIGINT NOT NULL)")
+    also = lambda saved: ("receipts", {"version": saved.version, "at": saved.updated_at})  # noqa: E731
+    with store.transaction() as tx:
+        first = responses.save_answer(
+            tx, round_.id, ann.id, "PLC-01", Answer("PLC-01", "plans", "does"), based_on=0, at=AT + 1, stored=None, also=also
+        )
+    with pytest.raises(responses.Conflict), store.transaction() as tx:  # a second first save: the key is taken
+        responses.save_answer(tx, round_.id, ann.id, "PLC-01", None, based_on=0, at=AT + 2, stored=None, also=also)
+    with store.transaction(write=False) as tx:
+        assert tx.all("SELECT version, at FROM receipts") == [{"version": first.version, "at": AT + 1}]
+
+
+@pytest.fixture
+def on_postgresql(postgres_url):
+    """A migrated PostgreSQL store, a round and two members: for what only PostgreSQL can do."""
+    from functions.store import Store
+
+    store = Store(postgres_url)
+    store.migrate()
+    with store.transaction() as tx:
+        ann, _ = people.find_or_create(tx, "ann@adur-worthing.gov.uk", AT)
+        bob, _ = people.find_or_create(tx, "bob@adur-worthing.gov.uk", AT)
+        round_ = rounds.open_round(tx, E, "2026", ann.id, AT)
+        tx.execute("CREATE TABLE receipts (version INTEGER NOT NULL, at BIGINT NOT NULL)")
+    yield store, round_, ann, bob
+    store.close()
+
+
+def test_one_answer_saved_as_one_statement_on_postgresql_follows_every_rule_of_a_save_in_a_transaction(on_postgresql):
+    store, round_, ann, bob = on_postgresql
+    also = lambda saved: ("receipts", {"version": saved.version, "at": saved.updated_at})  # noqa: E731
+
+    def alone(person, answer, based_on, stored, statement="PLC-01", at=AT):
+        return responses.save_answer_alone(
+            store, round_.id, person.id, statement, answer, based_on=based_on, at=at, stored=stored, also=also
+        )
+
+    def own(person):
+        with store.transaction(write=False) as tx:
+            return responses.own(tx, round_.id, person.id)
+
+    first = alone(ann, Answer("PLC-01", "plans", "does", "a"), 0, None, at=AT + 1)
+    assert own(ann) == first and first.version == 1
+    whole = save(store, round_.id, ann.id, 1, [Answer("PLC-01", "plans", "does", "a"), Answer("PLC-02", "does", "does")])
+    changed = alone(ann, Answer("PLC-01", "does", "reviews"), 2, whole, at=AT + 3)
+    added = alone(ann, Answer("GOV-01", None, "plans"), 3, changed, statement="GOV-01", at=AT + 4)
+    cleared = alone(ann, None, 4, added, statement="PLC-02", at=AT + 5)
+    stored = own(ann)
+    assert stored.version == cleared.version == 5 and stored.updated_at == AT + 5
+    assert stored.answers == {"GOV-01": Answer("GOV-01", None, "plans"), "PLC-01": Answer("PLC-01", "does", "reviews")}
+    assert (stored.respondent_role, stored.routes) == ("officer", ("commercialisation",))
+    with pytest.raises(StaleVersion):  # based on a response read before another save
+        alone(ann, Answer("PLC-01", "not-yet", "plans"), 4, added)
+    with pytest.raises(responses.Conflict):  # a second first save takes a key already taken
+        alone(ann, Answer("PLC-01", "not-yet", "plans"), 0, None)
+    with store.transaction() as tx:
+        rounds.set_status(tx, E, round_.id, rounds.CLOSED, AT + 9)
+    with pytest.raises(responses.RoundClosed):
+        alone(ann, Answer("PLC-01", "not-yet", "plans"), 5, stored)
+    with pytest.raises(responses.RoundClosed):
+        alone(bob, Answer("PLC-01", "not-yet", "plans"), 0, None)
+    assert own(ann) == stored and own(bob) is None
+    with store.transaction(write=False) as tx:  # the row saved alongside: one for each save made, none for the others
+        assert [r["at"] for r in tx.all("SELECT at FROM receipts ORDER BY version")] == [AT + 1, AT + 3, AT + 4, AT + 5]

@@ -101,3 +101,22 @@ def test_the_writing_thread_stops_when_idle_and_starts_again(fresh_store, monkey
     assert batches.thread is None
     assert batches.write(insert("second")) == "second"
     assert buckets(fresh_store) == ["first", "second"]
+
+
+def test_saves_awaited_on_an_event_loop_are_answered_once_committed(fresh_store):
+    """An endpoint awaits the commit without a worker thread waiting on it: many at once, each its own result."""
+    import asyncio
+
+    batches = save_batches.for_store(fresh_store)
+
+    async def many():
+        return await asyncio.gather(*(asyncio.wrap_future(batches.submit(insert(f"a{i:02d}"))) for i in range(30)))
+
+    assert asyncio.run(many()) == [f"a{i:02d}" for i in range(30)]
+    assert buckets(fresh_store) == [f"a{i:02d}" for i in range(30)]
+
+    async def taken():
+        return await asyncio.wrap_future(batches.submit(insert("a00")))
+
+    with pytest.raises(Conflict):
+        asyncio.run(taken())

@@ -43,3 +43,15 @@ def test_a_database_out_of_reach_is_a_store_error_for_reads_and_transactions(pos
         tx.value("SELECT 1")
     assert not store.ping()
 
+
+
+def test_a_lone_write_returns_what_it_returns_and_a_taken_key_is_a_conflict(fresh_store):
+    from functions.store import Conflict
+
+    with fresh_store.transaction() as tx:
+        tx.execute("CREATE TABLE tags (id TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+    assert fresh_store.write_alone("INSERT INTO tags (id, n) VALUES (?, ?) RETURNING n", ("a", 7)) == [{"n": 7}]
+    assert fresh_store.write_alone("UPDATE tags SET n = n + 1 WHERE id = ? RETURNING n", ("a",)) == [{"n": 8}]
+    with pytest.raises(Conflict):
+        fresh_store.write_alone("INSERT INTO tags (id, n) VALUES (?, ?)", ("a", 1))
+    assert fresh_store.read("SELECT id, n FROM tags") == [{"id": "a", "n": 8}]  # committed on its own, and kept
