@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -9,6 +10,24 @@ import pytest
 
 from functions import save_batches
 from functions.store import Conflict
+
+
+def run_on_own_loop(coroutine):
+    """Run a coroutine on an event loop of its own thread: a browser test's loop may be running in this one."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as err:  # handed back to the test
+            outcome["error"] = err
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def insert(bucket: str, window: int = 0):
@@ -105,18 +124,17 @@ def test_the_writing_thread_stops_when_idle_and_starts_again(fresh_store, monkey
 
 def test_saves_awaited_on_an_event_loop_are_answered_once_committed(fresh_store):
     """An endpoint awaits the commit without a worker thread waiting on it: many at once, each its own result."""
-    import asyncio
 
     batches = save_batches.for_store(fresh_store)
 
     async def many():
         return await asyncio.gather(*(asyncio.wrap_future(batches.submit(insert(f"a{i:02d}"))) for i in range(30)))
 
-    assert asyncio.run(many()) == [f"a{i:02d}" for i in range(30)]
+    assert run_on_own_loop(many()) == [f"a{i:02d}" for i in range(30)]
     assert buckets(fresh_store) == [f"a{i:02d}" for i in range(30)]
 
     async def taken():
         return await asyncio.wrap_future(batches.submit(insert("a00")))
 
     with pytest.raises(Conflict):
-        asyncio.run(taken())
+        run_on_own_loop(taken())
