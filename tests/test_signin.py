@@ -209,3 +209,15 @@ def test_signing_in_and_out_is_audited_by_pseudonym_only(client, smtp_server, ap
         entries = tx.all("SELECT * FROM audit_log ORDER BY at, action")
     assert [(e["action"], e["actor"]) for e in entries] == [("signed-in", pseudonym), ("signed-out", pseudonym)]
     assert "ada@" not in str(entries) and "testclient" not in str(entries)
+
+
+def test_a_sign_in_link_is_stored_only_as_a_hash_and_lasts_at_most_fifteen_minutes(client, smtp_server, app):
+    ask(client, "ada@aberdeencity.gov.uk")
+    token = link_from(smtp_server).split("token=")[1]
+    with app.state.store.transaction() as tx:
+        rows = tx.all("SELECT * FROM sign_in_links")
+    assert len(rows) == 1
+    row = rows[0]
+    assert all(token not in str(value) for value in row.values()), row
+    assert row["token_hash"] != token
+    assert 0 < row["expires_at"] - row["created_at"] <= 15 * 60

@@ -44,7 +44,6 @@ def test_a_database_out_of_reach_is_a_store_error_for_reads_and_transactions(pos
     assert not store.ping()
 
 
-
 def test_a_lone_write_returns_what_it_returns_and_a_taken_key_is_a_conflict(fresh_store):
     from functions.store import Conflict
 
@@ -55,3 +54,74 @@ def test_a_lone_write_returns_what_it_returns_and_a_taken_key_is_a_conflict(fres
     with pytest.raises(Conflict):
         fresh_store.write_alone("INSERT INTO tags (id, n) VALUES (?, ?)", ("a", 1))
     assert fresh_store.read("SELECT id, n FROM tags") == [{"id": "a", "n": 8}]  # committed on its own, and kept
+
+
+def test_a_sqlite_connection_runs_with_wal_a_full_sync_and_foreign_keys_on_in_every_thread(tmp_path):
+    """Each thread has its own SQLite connection, so each must be set up the same way."""
+    import threading
+
+    store = Store(f"sqlite:///{tmp_path / 'exchange.sqlite3'}")
+    store.migrate()
+    seen: list[tuple] = []
+
+    def look() -> None:
+        seen.append(
+            (
+                store.read("PRAGMA journal_mode")[0]["journal_mode"],
+                store.read("PRAGMA synchronous")[0]["synchronous"],
+                store.read("PRAGMA foreign_keys")[0]["foreign_keys"],
+            )
+        )
+
+    look()
+    other = threading.Thread(target=look)
+    other.start()
+    other.join()
+    store.close()
+    assert seen == [("wal", 2, 1), ("wal", 2, 1)]  # synchronous 2 is FULL
+
+
+def test_a_row_naming_a_missing_parent_is_refused_on_both_databases(fresh_store):
+    import sqlite3
+
+    import psycopg
+
+    with fresh_store.transaction() as tx:
+        tx.execute("CREATE TABLE parents (id TEXT PRIMARY KEY)")
+        tx.execute("CREATE TABLE children (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parents (id))")
+        tx.insert("parents", {"id": "p"})
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)), fresh_store.transaction() as tx:
+        tx.insert("children", {"id": "orphan", "parent_id": "missing"})
+    with fresh_store.transaction() as tx:
+        tx.insert("children", {"id": "child", "parent_id": "p"})
+    assert fresh_store.read("SELECT id FROM children") == [{"id": "child"}]
+
+
+def test_every_migration_is_recorded_once_and_running_them_again_changes_nothing(fresh_store):
+    versions = [version for version, _ in fresh_store.migrations()]
+    recorded = fresh_store.read("SELECT version, applied_at FROM schema_migrations ORDER BY version")
+    assert [r["version"] for r in recorded] == versions and versions
+    tables = {table: fresh_store.columns(table) for table in fresh_store.tables()}
+
+    assert fresh_store.migrate() == []
+    again = Store(fresh_store.url)  # as when the app starts again, in a new process
+    try:
+        assert again.migrate() == []
+    finally:
+        again.close()
+
+    assert fresh_store.read("SELECT version, applied_at FROM schema_migrations ORDER BY version") == recorded
+    assert {table: fresh_store.columns(table) for table in fresh_store.tables()} == tables
+
+
+def test_the_same_migrations_give_the_same_tables_and_columns_on_sqlite_and_postgresql(tmp_path, postgres_url):
+    stores = [Store(f"sqlite:///{tmp_path / 'exchange.sqlite3'}"), Store(postgres_url)]
+    try:
+        applied = [store.migrate() for store in stores]
+        shapes = [{table: store.columns(table) for table in store.tables()} for store in stores]
+    finally:
+        for store in stores:
+            store.close()
+    assert applied[0] == applied[1] == [version for version, _ in stores[0].migrations()]
+    assert "sign_in_links" in shapes[0] and "schema_migrations" in shapes[0]
+    assert shapes[0] == shapes[1]
