@@ -4,20 +4,14 @@ alongside, then secure the site."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
-import multiprocessing
-import multiprocessing.connection
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,16 +27,21 @@ from . import (
     resource_page,
     search_index,
     site_pages,
+    workers,
 )
+from .content import Resource
 from .docspaths import docs_path
 from .facets import FACETS
 from .library import Library
+from .register import Register
 
 ASSETS = Path(__file__).parent / "assets"
 
 
 class BuildError(Exception):
     """The build could not finish; the message says which step and why."""
+
+    for_the_user = True  # raised in a worker, it is passed on as it is said (generator/workers.py)
 
 
 @dataclass
@@ -90,32 +89,40 @@ def clear_later(folder: Path, keep_hidden: bool = False) -> subprocess.Popen | N
     return subprocess.Popen([sys.executable, "-c", code, str(trash)])
 
 
-def write_docs(
-    lib: Library, docs: Path, nonce: str, today: dt.date, contributing: Path, extra_pages: list[tuple[str, str]] = ()
-) -> tuple[list[str], int]:
-    """Write every page's Markdown under `docs` (which must be empty or absent).
+class _Writer:
+    """Writes generated pages under `docs` as they are made, and counts them."""
 
-    Returns the addresses of contributed resource pages, and how many pages there are.
-    """
-    docs.mkdir(parents=True, exist_ok=True)
-    resources = lib.published
-    folders: set[Path] = {docs}
-    written = 0
+    def __init__(self, docs: Path):
+        self.docs = docs
+        self.folders: set[Path] = {docs}
+        self.written = 0
 
-    def write(pages) -> None:
+    def __call__(self, pages) -> None:
         # Each page goes to disk as soon as it is made: holding every page's Markdown at once
         # would make the build's memory grow with the library on top of what MkDocs needs.
-        nonlocal written
         for address, markdown in pages:
-            target = docs / docs_path(address)
-            if target.parent not in folders:
+            target = self.docs / docs_path(address)
+            if target.parent not in self.folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
+                self.folders.add(target.parent)
             target.write_text(markdown, encoding="utf-8")
-            written += 1
+            self.written += 1
 
+
+def write_resource_pages(resources: list[Resource], register: Register | None, docs: Path, nonce: str, today: dt.date) -> int:
+    """Write each resource's page, with its related resources. Returns how many."""
+    docs.mkdir(parents=True, exist_ok=True)
+    write = _Writer(docs)
     related_to = related.related(resources)
-    write((r.address, resource_page.render(r, related_to[r.address], lib.register, nonce, today)) for r in resources)
+    write((r.address, resource_page.render(r, related_to[r.address], register, nonce, today)) for r in resources)
+    return write.written
+
+
+def write_other_pages(lib: Library, docs: Path, contributing: Path, extra_pages: list[tuple[str, str]] = ()) -> int:
+    """Write every page but the resources' (listings, home, search, self-assessment, prose) and the assets. Returns how many pages."""
+    docs.mkdir(parents=True, exist_ok=True)
+    write = _Writer(docs)
+    resources = lib.published
     counts = listings.counts_for(resources, lib.register)
     write(
         listings.listing(
@@ -129,19 +136,28 @@ def write_docs(
     )
     for facet in FACETS:
         write(listings.facet_pages(facet, resources, lib.register, counts))
-    write([("/", site_pages.home(resources, lib.edition)), ("/search/", site_pages.search()), ("/whats-new/", site_pages.whats_new(resources))])
+    write(
+        [
+            ("/", site_pages.home(resources, lib.edition)),
+            ("/search/", site_pages.search()),
+            ("/whats-new/", site_pages.whats_new(resources)),
+        ]
+    )
     write(site_pages.self_assessment(lib.edition))
     write([(site_pages.SHELL_ADDRESS, site_pages.SHELL_MARKDOWN)])
     write(site_pages.prose_pages(contributing))
     write(extra_pages)
     shutil.copytree(ASSETS, docs / "assets")
-    return [r.address for r in resources], written
+    return write.written
 
 
 def copy_content_assets(content_dir: Path, docs: Path) -> None:
     """Images and documents kept beside resources are published beside their pages."""
     for file in content_dir.rglob("*"):  # the name first: a stat of each of thousands of resources costs a second
-        if file.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".csv", ".xlsx", ".docx", ".odt", ".ods"} and file.is_file():
+        if (
+            file.suffix.lower() in {".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".csv", ".xlsx", ".docx", ".odt", ".ods"}
+            and file.is_file()
+        ):
             target = docs / file.relative_to(content_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(file, target)
@@ -175,7 +191,10 @@ def render(config_file: Path, docs: Path, site: Path) -> None:
         logger.removeHandler(handler)
 
 
-def _warm_renderer() -> None:
+# -- what the build's other processes run (generator/workers.py) -----------------------------------
+
+
+def warm_renderer() -> None:
     """What MkDocs will import, imported while the generator writes the pages."""
     import markdown  # noqa: F401
     import material  # noqa: F401
@@ -194,80 +213,22 @@ def render_and_count(config_file: str, docs: str, site: str, nonce: str) -> int:
     return mdsafe.CLEANED[nonce]
 
 
-def _serve(fd: int, module: str, name: str, warm: str | None, nice: int) -> None:
-    """The body of a worker process: warm up, wait for the arguments, run the task, send back what happened."""
-    conn = multiprocessing.connection.Connection(fd)
-    if nice and hasattr(os, "nice"):
-        os.nice(nice)
-    try:
-        namespace = importlib.import_module(module)
-        if warm is not None:
-            getattr(namespace, warm)()
-        args = conn.recv()
-        start, cpu = time.perf_counter(), time.process_time()
-        value = getattr(namespace, name)(*args)
-        conn.send((True, value, (time.perf_counter() - start, time.process_time() - cpu)))
-    except BuildError as err:
-        conn.send((False, err, (0.0, 0.0)))
-    except BaseException as err:  # unexpected: the parent says which task failed, the details are printed here
-        traceback.print_exc()
-        conn.send((False, BuildError(f"{name}: {type(err).__name__}: {err}"), (0.0, 0.0)))
-    finally:
-        conn.close()
+_documents: list[search_index.Document] = []  # in the library's process: what the index is written from, kept between calls
 
 
-class _Worker:
-    """One task of the build in a process of its own, holding only what it is sent, not the generator's memory.
+def pages_of_resources(resources: list[Resource], register: Register | None, docs: str, nonce: str, today: dt.date) -> int:
+    """In the library's process: write the resource pages, and keep what the index needs."""
+    written = write_resource_pages(resources, register, Path(docs), nonce, today)
+    _documents[:] = search_index.documents(resources, register)
+    return written
 
-    A fresh interpreter (not fork, which would copy the generator's memory, nor multiprocessing's spawn,
-    which would run the caller's main script again) that starts at once, so its imports overlap the
-    generator's work. `send` gives it its arguments, from a thread, so a large argument goes down the pipe
-    while the generator carries on; `result` waits for the answer.
-    """
 
-    def __init__(self, target: Callable, warm: Callable | None = None, nice: int = 0):
-        self.name = target.__name__
-        self._conn, child = multiprocessing.Pipe()
-        code = (
-            f"from generator.build import _serve; "
-            f"_serve({child.fileno()}, {target.__module__!r}, {self.name!r}, {warm and warm.__name__!r}, {nice})"
-        )
-        self._process = subprocess.Popen([sys.executable, "-c", code], pass_fds=(child.fileno(),))
-        child.close()
-        self._sending: threading.Thread | None = None
-        self.seconds = self.cpu_seconds = 0.0  # how long the task took in its process, and its CPU time
-
-    def send(self, *args) -> None:
-        self._sending = threading.Thread(target=self._send, args=(args,), daemon=True)
-        self._sending.start()
-
-    def _send(self, args) -> None:
-        try:
-            self._conn.send(args)
-        except OSError:
-            pass  # the process has gone; `result` says so
-
-    def result(self):
-        """What the task returned; raises the BuildError it raised, or one saying that it stopped."""
-        if self._sending is not None:
-            self._sending.join()
-        try:
-            ok, value, (self.seconds, self.cpu_seconds) = self._conn.recv()
-        except (EOFError, OSError):
-            raise BuildError(f"{self.name}: stopped unexpectedly (exit code {self._process.wait()})") from None
-        finally:
-            self._conn.close()
-        self._process.wait()
-        if not ok:
-            raise value
-        return value
-
-    def stop(self) -> None:
-        """End the process if it is still running (the build failed elsewhere)."""
-        if self._process.poll() is None:
-            self._process.terminate()
-        self._process.wait()
-        self._conn.close()
+def index_of_resources(out: str) -> dict:
+    """In the library's process, after `pages_of_resources`: write the search index into `out`. It gives way
+    to the generator and MkDocs, which the build waits for; it has all of MkDocs' time to finish in."""
+    if hasattr(os, "nice"):
+        os.nice(INDEXER_NICENESS)
+    return search_index.write(_documents, Path(out))
 
 
 def _template_pages(site: Path, resource_address: str | None) -> list[Path]:
@@ -285,8 +246,17 @@ INDEXER_NICENESS = 10  # added to the indexer's niceness, so that on a busy mach
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # the feed and canonical links need absolute addresses; TIE_SITE_URL sets the real one
 
 
-def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, today: dt.date | None = None,
-          extra_pages: list[tuple[str, str]] = (), site_url: str | None = None, editor: decap.Backend | None = None) -> BuildResult:
+def build(
+    lib: Library,
+    root: Path,
+    docs: Path,
+    site: Path,
+    content_dir: Path,
+    today: dt.date | None = None,
+    extra_pages: list[tuple[str, str]] = (),
+    site_url: str | None = None,
+    editor: decap.Backend | None = None,
+) -> BuildResult:
     """Build the site from a loaded library. Refuses when the library has problems."""
     if lib.problems:
         raise BuildError(f"{len(lib.problems)} problem(s) in the content; run `tie check` to see them")
@@ -302,34 +272,41 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
     site.parent.mkdir(parents=True, exist_ok=True)
     # MkDocs empties the site folder when it starts, so the index is written beside it and moved in after.
     staging = Path(tempfile.mkdtemp(prefix=".tie-search-", dir=site.parent))
-    # Three processes on the machine's cores: the indexer reads the library while the generator writes the
-    # pages and MkDocs renders them; MkDocs, in a process of its own, holds only the pages.
-    # The indexer gives way: the generator and MkDocs are what the build waits for, and it has all of
-    # MkDocs' time to finish in (a fifth of it at 5,000 resources).
-    indexer = _Worker(search_index.build, nice=INDEXER_NICENESS)
-    renderer = _Worker(render_and_count, warm=_warm_renderer)
+    # Three processes on the machine's two cores: the library's process writes the resource pages while
+    # this one writes the rest, then MkDocs renders them in its own (holding only the pages) while the
+    # library's process writes the search index.
+    library = workers.Worker("generator.build", label="library")
+    renderer = workers.Worker("generator.build", warm="warm_renderer", label="MkDocs")
     removing = [p for p in (clear_later(docs), clear_later(site, keep_hidden=True)) if p is not None]
     try:
-        indexer.send(search_index.documents(lib.published, lib.register), str(staging))
+        library.call("pages_of_resources", lib.published, lib.register, str(docs), nonce, today)
+        library.call("index_of_resources", str(staging))
         with timer.step("generate"):
-            contributed, pages = write_docs(lib, docs, nonce, today, root / "docs" / "contributing.md", extra_pages)
+            pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages)
             copy_content_assets(content_dir, docs)
+            pages += library.result()
         with timer.step("mkdocs"):
-            renderer.send(str(root / "mkdocs.yml"), str(docs), str(site), nonce)
+            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce)
             cleaned = renderer.result()
         result.timings["mkdocs cpu"] = renderer.cpu_seconds
-        if cleaned != len(contributed):
+        renderer.close()
+        if cleaned != len(lib.published):
             raise BuildError(
-                f"sanitise: {len(contributed)} resource pages, but {cleaned} had their contributed part cleaned; "
+                f"sanitise: {len(lib.published)} resource pages, but {cleaned} had their contributed part cleaned; "
                 "mkdocs.yml must list generator.mdsafe in markdown_extensions"
             )
-        with timer.step("index"):  # waiting for the indexer, which ran alongside: see "indexer"
-            indexer.result()
-            result.timings["indexer"] = indexer.seconds
-            result.timings["indexer cpu"] = indexer.cpu_seconds
+        with timer.step("index"):  # waiting for the index, written alongside MkDocs: see "indexer"
+            library.result()
+            result.timings["indexer"] = library.seconds
+            result.timings["indexer cpu"] = library.cpu_seconds
+            library.close()
             search_index.install(staging, site)
+    except workers.TaskFailed as err:
+        library.stop()
+        renderer.stop()
+        raise BuildError(str(err)) from None
     except BaseException:
-        indexer.stop()
+        library.stop()
         renderer.stop()
         raise
     finally:
@@ -345,7 +322,7 @@ def build(lib: Library, root: Path, docs: Path, site: Path, content_dir: Path, t
         except FileExistsError as err:
             raise BuildError(f"redirects: {err}") from None
     with timer.step("secure"):
-        csp.write(site, csp.page_hashes(_template_pages(site, contributed[0] if contributed else None)))
+        csp.write(site, csp.page_hashes(_template_pages(site, lib.published[0].address if lib.published else None)))
         library_index.write(site, lib.published, lib.register)
     if editor is not None:  # optional, off by default (TIE_EDITOR=1)
         with timer.step("editor"):
