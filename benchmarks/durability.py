@@ -1,7 +1,9 @@
 """Durability: no acknowledged save is ever lost, however the app (or its database server) is stopped.
 
 For SQLite and for PostgreSQL, members save their answers as fast as they can (the real app, the
-real API, `--concurrency` connections) and, at a random moment under that load, the app is killed
+real API, `--concurrency` connections), two saves in three of one answer as save-as-you-go sends
+them (`PUT .../my-response/answers/{statement}`) and the rest of the whole response (`PUT
+.../my-response`), and, at a random moment under that load, the app is killed
 with SIGKILL, `--kills` times; for PostgreSQL the database server is also stopped in "immediate"
 mode (a crash: no checkpoint; it recovers from its WAL on restart), `--pg-stops` times, while the
 app keeps running. A save counts as acknowledged when the client received 200. After each crash:
@@ -52,12 +54,16 @@ class Ledger:
 
     acknowledged: dict[str, tuple[int, str]] = field(default_factory=dict)
     saves: int = 0  # acknowledged saves, in all
+    answers: int = 0  # of which saves of one answer
     refused: int = 0  # answered, but not 200 (the database was down, say)
+    statuses: dict[int, int] = field(default_factory=dict)  # the statuses of those answers
     failed: int = 0  # no answer (connection refused or cut)
 
 
 class Members:
-    """Members saving as you go: each save sends the whole response with one answer changed."""
+    """Members saving as you go: two saves in three send one changed answer, the others the whole response
+    with one answer changed. A member's first save, and the save after a 409, send the whole response:
+    the member's own copy of its answers is then certainly the stored one."""
 
     def __init__(self, members: list[Member], round_id: str, port: int):
         self.members = members
@@ -67,16 +73,23 @@ class Members:
         self.responses = {m.person_id: sets[i] for i, m in enumerate(members)}
         self.ids = list(sets[0]["answers"])
         self.versions: dict[str, int] = {}
+        self.unsure: set[str] = set()  # members whose copy may differ from the store (after a 409)
         self.turn = 0
 
-    def next_body(self, member: Member) -> tuple[bytes, dict]:
+    def next_save(self, member: Member) -> tuple[str, bytes, dict, bool]:
+        """The next save of the member: its path, its body, the whole response once saved, and whether it saves one answer."""
         self.turn += 1
         response = json.loads(json.dumps(self.responses[member.person_id]))
-        answer = response["answers"][self.ids[self.turn % len(self.ids)]]
+        sid = self.ids[self.turn % len(self.ids)]
+        answer = response["answers"][sid]
         answer["current"], answer["ambition"] = ("plans", "reviews") if answer["current"] != "plans" else ("does", "does")
         answer["comment"] = f"save {self.turn}"
-        body = {"version": self.versions.get(member.person_id, 0), **response}
-        return json.dumps(body, separators=(",", ":")).encode(), response
+        version = self.versions.get(member.person_id, 0)
+        if self.turn % 3 and version and member.person_id not in self.unsure:
+            body = {"version": version, **answer}
+            return f"{self.path}/answers/{sid}", json.dumps(body, separators=(",", ":")).encode(), response, True
+        body = {"version": version, **response}
+        return self.path, json.dumps(body, separators=(",", ":")).encode(), response, False
 
     async def run(self, ledger: Ledger, stop: asyncio.Event, concurrency: int) -> None:
         groups = [self.members[i::concurrency] for i in range(concurrency)]
@@ -88,15 +101,16 @@ class Members:
         while not stop.is_set():
             member = group[turn % len(group)]
             turn += 1
-            data, response = self.next_body(member)
+            path, data, response, one = self.next_save(member)
             headers = {
                 "Content-Type": "application/json",
                 "X-CSRF-Token": CSRF,
+                "Idempotency-Key": secrets.token_urlsafe(16),
                 "Cookie": f"__Host-tie_session={member.session}; __Host-tie_csrf={CSRF}",
             }
             try:
                 reply = await asyncio.wait_for(
-                    conn.send(request("PUT", self.path, f"127.0.0.1:{self.port}", headers, data)), ACK_TIMEOUT
+                    conn.send(request("PUT", path, f"127.0.0.1:{self.port}", headers, data)), ACK_TIMEOUT
                 )
             except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
                 ledger.failed += 1
@@ -107,14 +121,18 @@ class Members:
                 version = json.loads(reply.body)["version"]
                 self.versions[member.person_id] = version
                 self.responses[member.person_id] = response
+                self.unsure.discard(member.person_id)
                 ledger.acknowledged[member.person_id] = (version, digest(response["answers"]))
                 ledger.saves += 1
+                ledger.answers += one
             else:
                 ledger.refused += 1
+                ledger.statuses[reply.status] = ledger.statuses.get(reply.status, 0) + 1
                 if reply.status == 409:  # a save that committed but whose reply was lost: follow the store
                     current = (json.loads(reply.body)["error"].get("current") or {}).get("version")
                     if current is not None:
                         self.versions[member.person_id] = current
+                        self.unsure.add(member.person_id)
         conn.close()
 
     def follow(self, stored: dict[str, tuple[int, dict]]) -> None:
@@ -122,6 +140,7 @@ class Members:
         for person_id, (version, answers) in stored.items():
             self.versions[person_id] = version
             self.responses[person_id] = {**self.responses[person_id], "answers": answers}
+            self.unsure.discard(person_id)
 
 
 def stored_responses(url: str) -> dict[str, tuple[int, dict]]:
@@ -305,13 +324,20 @@ def report(outcomes: list[Outcome], seed_value: int) -> bool:
     print(f"Durability under load (random seed {seed_value})")
     for o in outcomes:
         print()
+        refused = (
+            " (" + ", ".join(f"{n} with {status}" for status, n in sorted(o.ledger.statuses.items())) + ")"
+            if o.ledger.statuses
+            else ""
+        )
         print(
-            f"{o.database}: {o.ledger.saves} saves acknowledged, {o.ledger.refused} refused and {o.ledger.failed} cut off by the crashes"
+            f"{o.database}: {o.ledger.saves} saves acknowledged ({o.ledger.answers} of one answer, "
+            f"{o.ledger.saves - o.ledger.answers} of the whole response), {o.ledger.refused} refused{refused} and "
+            f"{o.ledger.failed} cut off by the crashes"
         )
         for crash in o.crashes:
             print(f"  {crash}")
         print(f"  integrity: {o.integrity}")
-        ok = not o.problems and o.ledger.saves > 0
+        ok = not o.problems and o.ledger.answers > 0 and o.ledger.saves > o.ledger.answers
         lost_count = sum("acknowledged" in p or "holds other answers" in p for p in o.problems)
         print(
             ("PASS  " if ok else "FAIL  ") + f"{o.database}: {lost_count} acknowledged saves lost, {len(o.problems)} problem(s)"
