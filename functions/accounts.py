@@ -8,7 +8,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from generator.questionnaire import Edition
+
 from . import audit, guards, memberships, people, privacy, sessions, two_factor
+from .openapi import SESSION, error_responses, json_content
 from .people import Person
 from .web import BadRequest, blocking, form, render
 
@@ -157,3 +160,54 @@ page_routes = [
     Route("/account/erase", erase, methods=["POST"]),
 ]
 api_routes = [Route("/me", api_me, methods=["GET"])]
+
+
+def openapi_paths(edition: Edition) -> dict:
+    """This endpoint's part of /api/openapi.json (functions/openapi.py gathers every feature's)."""
+    nullable = {"type": ["string", "null"]}
+    me = {
+        "type": "object",
+        "required": ["person", "memberships", "session"],
+        "properties": {
+            "person": {
+                "type": "object",
+                "required": ["id", "pseudonym", "email", "name", "operator"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "pseudonym": {"type": "string", "description": "How the audit log names you."},
+                    "email": {"type": "string"},
+                    "name": nullable,
+                    "operator": {"type": "boolean", "description": "Whether you run the Exchange."},
+                },
+            },
+            "memberships": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["council", "role", "respondent_role"],
+                    "properties": {
+                        "council": {"type": "string", "description": "The council's code in the council register."},
+                        "role": {"type": "string", "enum": list(memberships.ROLES)},
+                        "respondent_role": {
+                            "anyOf": [{"type": "string", "enum": list(memberships.RESPONDENT_ROLES)}, {"type": "null"}]
+                        },
+                    },
+                },
+            },
+            "session": {
+                "type": "object",
+                "required": ["id", "second_factor_verified"],
+                "properties": {"id": {"type": "string"}, "second_factor_verified": {"type": "boolean"}},
+            },
+        },
+    }
+    return {
+        "/me": {
+            "get": {
+                "operationId": "getMe",
+                "summary": "Who you are signed in as, your councils and this session",
+                "security": SESSION,
+                "responses": {"200": {"description": "You", "content": json_content(me)}, **error_responses(401)},
+            }
+        }
+    }

@@ -14,13 +14,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from generator.questionnaire import Edition
 from generator.register import ATTRIBUTION, Council, Register
 
-from . import audit, guards, invitations, memberships, people
+from . import audit, councils_schema, guards, invitations, memberships, people
 from .people import Person
 from .store import Tx
 from .web import BadRequest, api_token_ok, blocking, form, json_body, render
 
+PERSON_ID = re.compile(councils_schema.ID_PATTERN)
 DOMAIN = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -235,6 +237,7 @@ def member_json(m: memberships.Member) -> dict:
 
 async def api_members(request: Request) -> JSONResponse:
     code = request.path_params["code"]
+    get(request.app.state.register, code)
     await guards.require_super_user(request, code)
     view = await blocking(_read, request.app, _members_view, request.state.person, code)
     return JSONResponse({"council": code, "members": [member_json(m) for m in view["members"]]})
@@ -256,7 +259,10 @@ async def _api_write(request: Request, fn, *args):
 
 async def api_member(request: Request) -> Response:
     code, person_id = request.path_params["code"], request.path_params["person_id"]
+    get(request.app.state.register, code)
     await guards.require_super_user(request, code)
+    if not PERSON_ID.match(person_id):  # names nobody; checked before it reaches SQL (PostgreSQL refuses some text)
+        raise HTTPException(404, guards.NOT_FOUND)
     if request.method == "DELETE":
         if not api_token_ok(request):
             raise HTTPException(403, "Send the form token in the X-CSRF-Token header.")
@@ -264,8 +270,9 @@ async def api_member(request: Request) -> Response:
         return Response(status_code=204)
     body = await writing(request)
     if not isinstance(body, dict) or not isinstance(body.get("role"), str):
+        got = body.get("role") if isinstance(body, dict) else body
         raise BadRequest(
-            [{"where": "role", "message": f"role: expected one of {', '.join(memberships.ROLES)}, got {body!r}"[:200]}]
+            [{"where": "role", "message": f"role: expected one of {', '.join(memberships.ROLES)}, got {got!r}"[:200]}]
         )
     changed = await _api_write(request, change_role, code, person_id, body["role"])
     return JSONResponse({"council": code, "person_id": person_id, "role": changed.role})
@@ -284,3 +291,12 @@ api_routes = [
     Route("/councils/{code}/members", api_members, methods=["GET"]),
     Route("/councils/{code}/members/{person_id}", api_member, methods=["PATCH", "DELETE"]),
 ]
+
+
+def openapi_paths(edition: Edition) -> dict:
+    """These endpoints' part of /api/openapi.json (functions/openapi.py gathers every feature's)."""
+    return councils_schema.paths(edition)
+
+
+def openapi_schemas(edition: Edition) -> dict:
+    return councils_schema.schemas(edition)

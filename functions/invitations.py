@@ -14,7 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from . import audit, guards, memberships, people
+from generator.questionnaire import Edition
+
+from . import audit, councils_schema, guards, memberships, people
 from .ids import digest, new_id, new_token
 from .mail import Message, send_later
 from .people import Person
@@ -167,6 +169,8 @@ async def invite_form(request: Request) -> Response:
 
 async def api_invite(request: Request) -> Response:
     code = request.path_params["code"]
+    if request.app.state.register.get(code) is None:  # checked before it reaches SQL (PostgreSQL refuses some text)
+        raise HTTPException(404, guards.NOT_FOUND)
     await guards.require_super_user(request, code)
     if not api_token_ok(request):
         raise HTTPException(403, "Send the form token in the X-CSRF-Token header.")
@@ -256,3 +260,8 @@ page_routes = [
     Route("/invitations/{token}", accept_form, methods=["POST"]),
 ]
 api_routes = [Route("/councils/{code}/invitations", api_invite, methods=["POST"])]
+
+
+def openapi_paths(edition: Edition) -> dict:
+    """This endpoint's part of /api/openapi.json (functions/openapi.py gathers every feature's)."""
+    return councils_schema.invitation_paths(edition, INVITATION_VALID // 86400)

@@ -10,7 +10,8 @@ from .store import Tx
 
 MAX_EMAIL = 254  # RFC 5321: the longest address a mail server must accept
 MAX_NAME = 200
-EMAIL = re.compile(r"^[^@\s]{1,64}@([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+# No control characters: a mail server refuses them, and PostgreSQL cannot store a NUL.
+EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 @dataclass(frozen=True)
