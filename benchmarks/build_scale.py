@@ -15,8 +15,8 @@ into a temporary content tree, then measures, side by side in one run:
   every byte it sends.
 
 Each build is a subprocess: wall time is measured around it, CPU time and peak memory come from
-wait4 (the peak is the largest resident set of any one of its processes: the generator, MkDocs or the
-indexer). A sampler reading /proc also reports the generator's own process and the sum of all the
+wait4 (the peak is the largest resident set of any one of its processes: the generator, MkDocs, or the
+library's process, which writes the resource pages and the search index). A sampler reading /proc also reports the generator's own process and the sum of all the
 build's processes at one moment.
 With --repeat, the two builds alternate and the least disturbed figures are kept: on a shared machine,
 other work slows whichever build it overlaps. It prints a table and PASS/FAIL against the targets, and
@@ -74,7 +74,7 @@ class Run:
     own_peak_bytes: int  # the resident set of the process started (for tie build: the generator)
     largest: str  # which process had the largest resident set
     together_bytes: int  # the largest sum of the tree's resident sets at one moment (sampled)
-    by_process: dict[str, int] = field(default_factory=dict)  # each kind of process (generator, MkDocs, indexer) -> peak
+    by_process: dict[str, int] = field(default_factory=dict)  # each kind of process (generator, MkDocs, library) -> peak
 
 
 @dataclass
@@ -100,7 +100,7 @@ class Size:
 class _TreeMemory(threading.Thread):
     """Samples a process tree: each process's peak resident set (VmHWM) and the tree's total at each moment."""
 
-    INTERVAL = 0.1  # seconds; MkDocs and the indexer run for seconds, so nothing large is missed
+    INTERVAL = 0.1  # seconds; MkDocs and the library's process run for seconds, so nothing large is missed
 
     def __init__(self, root: int):
         super().__init__(daemon=True)
@@ -142,7 +142,12 @@ class _TreeMemory(threading.Thread):
                 cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
         except OSError:
             cmdline = ""
-        for marker, name in (("render_and_count", "MkDocs"), ("'build'", "indexer"), ("mkdocs build", "MkDocs"), ("tie build", "generator")):
+        for marker, name in (
+            ("'warm_renderer'", "MkDocs"),  # generator/workers.py: the renderer is warmed, the library's process not
+            ("generator.workers", "library"),
+            ("mkdocs build", "MkDocs"),
+            ("tie build", "generator"),
+        ):
             if marker in cmdline:
                 return name
         return status["Name"].strip()
@@ -381,7 +386,7 @@ def rows(sizes: list[Size]) -> list[tuple[str, list[str]]]:
         row("bare mkdocs build: CPU time", lambda s: _s(s.bare.cpu_seconds)),
         row("tie build: peak memory, largest process", lambda s: f"{_mb(s.tie.peak_bytes)} ({s.tie.largest})"),
         row("  the generator's process", lambda s: _mb(s.tie.own_peak_bytes)),
-        row("  the indexer's process", lambda s: _mb(s.tie.by_process.get("indexer"))),
+        row("  the library's process (resource pages, index)", lambda s: _mb(s.tie.by_process.get("library"))),
         row("  all its processes at once", lambda s: _mb(s.tie.together_bytes)),
         row("bare mkdocs build: peak memory", lambda s: _mb(s.bare.peak_bytes)),
         row("  ratio, largest process (target <= 1.3)", lambda s: f"{s.tie.peak_bytes / s.bare.peak_bytes:.2f}"),
@@ -437,7 +442,11 @@ def checks(sizes: list[Size]) -> list[tuple[str, str, bool]]:
         out.append((f"first search download, N={large.n:,} (at most {MAX_FIRST_SEARCH // 1024} KB)", _kb(large.search_bytes), ok))
         ok = large.filtered_bytes <= MAX_FIRST_SEARCH
         out.append(
-            (f"first search narrowed by a theme, N={large.n:,} (at most {MAX_FIRST_SEARCH // 1024} KB)", _kb(large.filtered_bytes), ok)
+            (
+                f"first search narrowed by a theme, N={large.n:,} (at most {MAX_FIRST_SEARCH // 1024} KB)",
+                _kb(large.filtered_bytes),
+                ok,
+            )
         )
     return out
 
