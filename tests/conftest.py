@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 from functions.settings import ROOT, Settings
@@ -213,7 +217,9 @@ def live_server(tmp_path, built_site, smtp_server):
     from functions.app import create_app
 
     port = free_port()
-    settings = make_settings(tmp_path, site_url=f"http://127.0.0.1:{port}", port=port, site_dir=built_site, smtp_url=smtp_server.url)
+    settings = make_settings(
+        tmp_path, site_url=f"http://127.0.0.1:{port}", port=port, site_dir=built_site, smtp_url=smtp_server.url
+    )
     app = create_app(settings)
     server, thread = run_live(app, port)
     yield LiveServer(f"http://127.0.0.1:{port}", app, settings)
@@ -258,9 +264,17 @@ def axe_violations(page) -> list[dict]:
     """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+    result = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}},
+    )
     return [
-        {"id": v["id"], "impact": v.get("impact"), "nodes": [n.get("target") for n in v.get("nodes", [])][:5], "help": v.get("help")}
+        {
+            "id": v["id"],
+            "impact": v.get("impact"),
+            "nodes": [n.get("target") for n in v.get("nodes", [])][:5],
+            "help": v.get("help"),
+        }
         for v in result.response["violations"]
     ]
 
@@ -308,7 +322,9 @@ class PeopleFactory:
         from functions.security import SESSION_COOKIE
 
         token = self.session(person, second_factor)
-        client.cookies.set(SESSION_COOKIE, token, domain="testserver.local", path="/")  # where httpx keeps the cookies of a dotless host
+        client.cookies.set(
+            SESSION_COOKIE, token, domain="testserver.local", path="/"
+        )  # where httpx keeps the cookies of a dotless host
         return token
 
 
@@ -366,10 +382,61 @@ def library_server(tmp_path_factory, library_site):
     from functions.app import create_app
 
     port = free_port()
-    settings = make_settings(tmp_path_factory.mktemp("library-app"), site_url=f"http://127.0.0.1:{port}", port=port, site_dir=library_site)
+    settings = make_settings(
+        tmp_path_factory.mktemp("library-app"), site_url=f"http://127.0.0.1:{port}", port=port, site_dir=library_site
+    )
     app = create_app(settings)
     server, thread = run_live(app, port)
     yield LiveServer(f"http://127.0.0.1:{port}", app, settings)
     server.should_exit = True
     thread.join(timeout=5)
     app.state.store.close()
+
+
+# -- `tie serve`, as `make run` starts it ------------------------------------------------------------
+
+TIE = Path(sys.executable).parent / "tie"
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen
+    data: Path  # its TIE_DATA_DIR: the SQLite file and the outbox
+    env: dict[str, str]  # its environment, for running other `tie` commands on the same Exchange
+
+    def tie(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(TIE), *args], env=self.env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def served(tmp_path, built_site):
+    """`tie serve` in a process of its own, on a free port, with the embedded defaults (SQLite, the outbox)."""
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TIE_")} | {
+        "PORT": str(port),
+        "TIE_DATA_DIR": str(tmp_path / "data"),
+        "TIE_SITE_DIR": str(built_site),
+        "TIE_COUNCILS": COUNCILS,
+    }
+    process = subprocess.Popen([str(TIE), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(base + "/api/health", timeout=1)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                out, err = process.communicate()
+                pytest.fail(f"tie serve did not start on port {port}: {err.strip()}", pytrace=False)
+            time.sleep(0.1)
+    yield Served(base, process, tmp_path / "data", env)
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -4,6 +4,7 @@ by invitation, sign out. With JavaScript (and axe-core on every page) and withou
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -125,3 +126,44 @@ def test_a_super_user_sets_up_the_second_factor_and_manages_members(page, live_s
     for path in ("/app/councils", "/app/councils/ABE", "/app/account", "/app/account/erase", "/app/security/two-factor"):
         page.goto(base + path)
         checked(page, True)
+
+
+def outbox_link(outbox, count: int, base: str) -> str:
+    """The link in the `count`th message `tie serve` wrote to its outbox (oldest first), read as a mail client would."""
+    import email
+    import email.policy
+
+    deadline = time.monotonic() + 10
+    while len(files := sorted(outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime_ns)) < count:
+        assert time.monotonic() < deadline, f"expected {count} message(s) in {outbox}, found {len(files)}"
+        time.sleep(0.05)
+    message = email.message_from_bytes(files[count - 1].read_bytes(), policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()
+    return re.search(re.escape(base) + r"/app/[\w/?=-]+", text).group(0)
+
+
+def test_on_tie_serve_a_person_reads_the_link_from_the_outbox_signs_in_joins_by_domain_and_signs_out(page, served):
+    """The embedded default of `make run`: no mail server, each message in data/outbox; the operator registers
+    the council's domain with `tie admin`."""
+    added = served.tie("admin", "council-domain", "add", "ABE", "aberdeencity.gov.uk")
+    assert added.returncode == 0, added.stderr
+
+    page.goto(served.url + "/app/sign-in")
+    page.get_by_label("Work email address").fill("grace@aberdeencity.gov.uk")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+
+    link = outbox_link(served.data / "outbox", 1, served.url)
+    assert "/app/sign-in/link?token=" in link
+    page.goto(link)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    expect(page.get_by_text("You have joined Aberdeen City Council")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+    page.goto(served.url + "/app/account")
+    expect(page.get_by_role("heading", name="Your account")).not_to_be_visible()
+    page.goto(link)  # the link was used: it cannot sign in again
+    expect(page.get_by_role("button", name="Sign in")).not_to_be_visible()
