@@ -90,7 +90,7 @@ class Store:
             self.dialect = "sqlite"
             self.path = Path(url.removeprefix("sqlite:///"))
             self._local = threading.local()
-            self._all: list[sqlite3.Connection] = []
+            self._all: dict[threading.Thread, sqlite3.Connection] = {}  # each thread's own connection
             self._lock = threading.Lock()
             # Writers in this process queue here, then take SQLite's own lock at once. Left to SQLite,
             # a waiting writer sleeps and polls (its busy handler backs off to 100 ms sleeps), so
@@ -135,8 +135,18 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._close_ended()
+                self._all[threading.current_thread()] = conn
         return conn
+
+    def _close_ended(self) -> None:
+        """Close the connections of threads that have ended (the server's worker threads come and go), so
+        that open files do not grow with every thread the process has ever had. Called with the lock held."""
+        for thread in [t for t in self._all if not t.is_alive()]:
+            try:
+                self._all.pop(thread).close()
+            except sqlite3.Error:
+                pass
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Tx]:
@@ -211,7 +221,7 @@ class Store:
     def close(self) -> None:
         if self.dialect == "sqlite":
             with self._lock:
-                for conn in self._all:
+                for conn in self._all.values():
                     try:
                         conn.close()
                     except sqlite3.Error:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 
 from functions.store import Store, StoreError
@@ -58,7 +61,6 @@ def test_a_lone_write_returns_what_it_returns_and_a_taken_key_is_a_conflict(fres
 
 def test_a_sqlite_connection_runs_with_wal_a_full_sync_and_foreign_keys_on_in_every_thread(tmp_path):
     """Each thread has its own SQLite connection, so each must be set up the same way."""
-    import threading
 
     store = Store(f"sqlite:///{tmp_path / 'exchange.sqlite3'}")
     store.migrate()
@@ -125,3 +127,29 @@ def test_the_same_migrations_give_the_same_tables_and_columns_on_sqlite_and_post
     assert applied[0] == applied[1] == [version for version, _ in stores[0].migrations()]
     assert "sign_in_links" in shapes[0] and "schema_migrations" in shapes[0]
     assert shapes[0] == shapes[1]
+
+
+def test_threads_that_come_and_go_do_not_leave_sqlite_connections_open(tmp_path):
+    """The server's worker threads end when idle and new ones start: each one's connection is closed once it
+    has ended, so the process's open files stay level however many threads it has had."""
+    store = Store(f"sqlite:///{tmp_path / 'threads.sqlite3'}")
+    store.migrate()
+
+    def read_once():
+        store.read("SELECT 1 AS one")
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    def run_threads(count: int) -> None:
+        for _ in range(count):
+            thread = threading.Thread(target=read_once)
+            thread.start()
+            thread.join()
+
+    run_threads(5)
+    before = open_files()
+    run_threads(300)
+    assert open_files() - before <= 4
+    assert store.read("SELECT 1 AS one") == [{"one": 1}]
+    store.close()
