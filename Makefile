@@ -42,7 +42,7 @@ test: $(STAMP) ## set up and run every test
 	$(BIN)/ruff check generator functions tests benchmarks
 	$(BIN)/pytest -q
 
-lint: $(STAMP) ## lint and check formatting
+lint: $(STAMP) ## lint the code (ruff check)
 	$(BIN)/ruff check generator functions tests benchmarks
 
 bench-build: $(STAMP) ## measure the site build and a first search at 100, 1,000 and 5,000 resources (slow)
