@@ -184,13 +184,10 @@ class Answers(Saves):
         return load_client.request("PUT", path, self.host, headers(member), data), self.handler(member, version)
 
 
-class Inserts:
-    """Requests to the bare endpoint."""
+class Same:
+    """The same request every time, its reply not looked at."""
 
-    def __init__(self, target: Target):
-        self.data = load_client.request(
-            "POST", "/insert", f"127.0.0.1:{target.port}", {"Content-Type": "application/json"}, b"{}"
-        )
+    data: bytes
 
     def make(self):
         return self.data, lambda reply: None
@@ -200,6 +197,15 @@ class Inserts:
 
     def next_job(self):
         return self.data, lambda reply: None, lambda: None
+
+
+class Inserts(Same):
+    """Requests to the bare endpoint."""
+
+    def __init__(self, target: Target):
+        self.data = load_client.request(
+            "POST", "/insert", f"127.0.0.1:{target.port}", {"Content-Type": "application/json"}, b"{}"
+        )
 
 
 @dataclass
@@ -228,7 +234,7 @@ def pooled(results: list[load_client.Result]) -> load_client.Result:
     return out
 
 
-class Floor:
+class Floor(Same):
     """The app's own path for a signed-in request that saves nothing: GET /api/health with a session
     (security headers, the session looked up, one read). No save can be cheaper than this."""
 
@@ -236,15 +242,6 @@ class Floor:
         member = target.members[0]
         headers = {"Cookie": f"__Host-tie_session={member.session}; __Host-tie_csrf={CSRF}"}
         self.data = load_client.request("GET", "/api/health", f"127.0.0.1:{target.port}", headers)
-
-    def make(self):
-        return self.data, lambda reply: None
-
-    def jobs(self, concurrency: int) -> list[load_client.Job]:
-        return [self.make] * concurrency
-
-    def next_job(self):
-        return self.data, lambda reply: None, lambda: None
 
 
 PRIMARY = "saving an answer"  # what the targets are about: saving answers as the form saves them

@@ -429,7 +429,7 @@ def served(tmp_path, built_site):
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                out, err = process.communicate()
+                _, err = process.communicate()
                 pytest.fail(f"tie serve did not start on port {port}: {err.strip()}", pytrace=False)
             time.sleep(0.1)
     yield Served(base, process, tmp_path / "data", env)

@@ -3,6 +3,8 @@ by invitation, sign out. With JavaScript (and axe-core on every page) and withou
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import time
 
@@ -130,9 +132,6 @@ def test_a_super_user_sets_up_the_second_factor_and_manages_members(page, live_s
 
 def outbox_link(outbox, count: int, base: str) -> str:
     """The link in the `count`th message `tie serve` wrote to its outbox (oldest first), read as a mail client would."""
-    import email
-    import email.policy
-
     deadline = time.monotonic() + 10
     while len(files := sorted(outbox.glob("*.eml"), key=lambda f: f.stat().st_mtime_ns)) < count:
         assert time.monotonic() < deadline, f"expected {count} message(s) in {outbox}, found {len(files)}"
