@@ -1,4 +1,5 @@
-"""Nobody reads or changes anything of another council: a Hypothesis state machine drives the real app.
+"""Nobody reads or changes anything of another council: a Hypothesis state machine drives the real app,
+on SQLite and on PostgreSQL.
 
 Three councils, each with a super-user and members, an outsider who belongs to none, and an
 anonymous visitor, act on every council in any order, through the API and the pages: they manage
@@ -118,8 +119,8 @@ class RecordingOutbox(OutboxMailer):
         self.sent.append(message)
 
 
-def test_nobody_reads_or_changes_anything_of_another_council(tmp_path):
-    config = make_settings(tmp_path)
+def test_nobody_reads_or_changes_anything_of_another_council(tmp_path, store_url):
+    config = make_settings(tmp_path, database_url=store_url)
     outbox = RecordingOutbox(tmp_path / "outbox", config.mail_from)
     app = create_app(config, mailer=outbox)
     factory = PeopleFactory(app)
