@@ -76,6 +76,7 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
     app.state.clock = clock or Clock()
     app.state.register = reg
     app.state.editions = editions
+    app.state.round_editions = {}  # round id -> (council, edition id), as read: a round's edition never changes
     app.state.library = library_index.read(settings.site_dir)  # the library's metadata, for next steps
     app.state.templates = web.templates(settings.site_dir)
     return app

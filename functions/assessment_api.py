@@ -130,12 +130,19 @@ def as_text(round_: rounds.Round, response: responses.Response) -> str:
 
 def answer_json(round_id: str, statement_id: str, response: responses.Response | None) -> dict:
     """One statement's answer as stored, with the version of the response it belongs to (0 before a first save)."""
-    answer = response.answers.get(statement_id) if response is not None else None
+    if response is None:
+        return stored_answer_json(round_id, statement_id, 0, None, None)
+    return stored_answer_json(round_id, statement_id, response.version, response.updated_at, response.answers.get(statement_id))
+
+
+def stored_answer_json(
+    round_id: str, statement_id: str, version: int, updated_at: int | None, answer: responses.Answer | None
+) -> dict:
     return {
         "round_id": round_id,
         "statement_id": statement_id,
-        "version": response.version if response is not None else 0,
-        "updated_at": iso(response.updated_at) if response is not None else None,
+        "version": version,
+        "updated_at": iso(updated_at) if updated_at is not None else None,
         "answer": None if answer is None else {"current": answer.current, "ambition": answer.ambition, "comment": answer.comment},
     }
 
@@ -467,6 +474,7 @@ def _ready_answer(app, put: _Put) -> idempotency.Outcome | _Answering:
     round_, stored = responses.joined(rows)
     if round_ is None:
         raise HTTPException(404, guards.NOT_FOUND)
+    _remember_edition(app, round_)
     return _Answering(round_, stored, _check_answer(app, put, round_, stored))
 
 
@@ -495,11 +503,62 @@ def _write_answer(app, put: _Put, ready: _Answering, tx: Tx | None = None) -> tu
 
 
 def _save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
-    """On PostgreSQL: two round trips, one to read and one to write (functions/responses.py's save_answer_alone)."""
+    """On PostgreSQL: one round trip for the usual save as you go (`_save_answer_at_once`); otherwise
+    two, one to read and one to write (functions/responses.py's save_answer_alone)."""
+    try:
+        done = _save_answer_at_once(app, put)
+    except Conflict:  # the Idempotency-Key was used before: read, and replay its outcome or refuse
+        done = None
+    if done is not None:
+        return done
     ready = _ready_answer(app, put)
     if isinstance(ready, idempotency.Outcome):
         return ready
     return _write_answer(app, put, ready)
+
+
+def _save_answer_at_once(app, put: _Put) -> tuple[str, int] | None:
+    """Save one answer in the statement that checks what a save needs, without reading first, when the
+    check of the body can be made beforehand: the round's edition is known (a round's edition never
+    changes, so it is remembered once read) and the answer is complete, so it is valid whether or not
+    the response was submitted. The reply, known beforehand too, is stored with the Idempotency-Key.
+    None when this save must be read first: nothing was written."""
+    known = app.state.round_editions.get(put.round_id)
+    edition = app.state.editions.get(known[1]) if known is not None and known[0] == put.code else None
+    if edition is None or put.header_problems:
+        return None
+    draft, problems = answers.check_answer(edition, put.council_type, put.statement_id, put.body, required=True)
+    if problems or draft is None or draft.answer is None or draft.version < 1:
+        return None
+    now = app.state.clock.now()
+    version = draft.version + 1
+    text = json.dumps(
+        stored_answer_json(put.round_id, draft.statement_id, version, now, draft.answer),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    also = None
+    if put.key is not None:
+        also = idempotency.TABLE, idempotency.row(put.person.id, put.key, put.fingerprint, idempotency.Outcome(200, text), now)
+    saved = responses.save_answer_at_once(
+        app.state.store,
+        put.code,
+        put.round_id,
+        put.person.id,
+        draft.statement_id,
+        draft.answer,
+        based_on=draft.version,
+        at=now,
+        also=also,
+    )
+    return (text, version) if saved else None
+
+
+def _remember_edition(app, round_: rounds.Round) -> None:
+    editions = app.state.round_editions
+    if len(editions) >= 10_000:  # a round a year per council: far more than a server meets; start again
+        editions.clear()
+    editions[round_.id] = (round_.council, round_.edition)
 
 
 def _check_answer(app, put: _Put, round_: rounds.Round, stored: responses.Response | None) -> answers.AnswerDraft:

@@ -343,6 +343,49 @@ def save_answer_alone(
     return saved
 
 
+def save_answer_at_once(
+    store: Store,
+    council: str,
+    round_id: str,
+    person_id: str,
+    statement_id: str,
+    answer: Answer,
+    *,
+    based_on: int,
+    at: int,
+    also: tuple[str, dict] | None = None,
+) -> bool:
+    """Saving as you go in one round trip, on PostgreSQL, in the usual case: the person's response to
+    the round exists at version `based_on`, the person is a member of `council`, and the round is the
+    council's and open. What `save_answer` reads first is checked by the statement that writes: the
+    version moved on, the answer written and the `also` row inserted happen together, or nothing does.
+
+    Returns False when a condition does not hold, and raises Conflict when the `also` row's key is
+    taken (an Idempotency-Key used before): nothing was written either way, and the caller reads and
+    saves as usual, which says why, or replays the earlier outcome. Clearing an answer, and a first
+    save (no response yet), always go that way.
+    """
+    if store.dialect != "postgresql":
+        raise ValueError("save_answer_at_once needs PostgreSQL; elsewhere use save_answer in a transaction")
+    sql = (
+        "WITH saved AS (UPDATE responses s SET version = ?, updated_at = ? FROM rounds r, memberships m "
+        "WHERE s.round_id = ? AND s.person_id = ? AND s.version = ? "
+        "AND r.id = s.round_id AND r.council = ? AND r.status = 'open' "
+        "AND m.person_id = s.person_id AND m.council = r.council RETURNING s.id), "
+        "answer AS (INSERT INTO answers (response_id, statement_id, current, ambition, comment) "
+        "SELECT id, ?, ?, ?, ? FROM saved ON CONFLICT (response_id, statement_id) DO UPDATE SET "
+        "current = excluded.current, ambition = excluded.ambition, comment = excluded.comment)"
+    )
+    params: list = [based_on + 1, at, round_id, person_id, based_on, council]
+    params += [statement_id, answer.current, answer.ambition, answer.comment]
+    if also is not None:
+        table, values = also
+        sql += f", also AS (INSERT INTO {table} ({', '.join(values)}) SELECT {', '.join('?' for _ in values)} FROM saved)"
+        params += list(values.values())
+    (done,) = store.write_alone(sql + " SELECT COUNT(*) AS saved FROM saved", params)
+    return done["saved"] == 1
+
+
 FEW = 3  # changed answers updated one by one; more are deleted and inserted again in two statements
 
 

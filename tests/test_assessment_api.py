@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions import rounds
+from functions import responses, rounds
 from functions.security import MAX_BODY
 
 from .conftest import form_token
@@ -469,3 +469,65 @@ def test_one_answer_follows_the_same_rules_on_postgresql(settings, smtp_server, 
             assert stored["version"] == 2 and set(stored["answers"]) == {"PLC-01", "GOV-01"}
     finally:
         pg.state.store.close()
+
+
+def test_one_answer_on_postgresql_is_saved_in_one_statement_once_its_round_is_known(settings, smtp_server, postgres_url):
+    """After the first save has read the round, a save as you go is one statement that checks as it writes;
+    whatever it cannot save is read and answered as before: replays, reused keys, stale versions, a
+    member removed, another council's address, a cleared answer."""
+    from starlette.testclient import TestClient
+
+    from functions import memberships
+    from functions.app import create_app
+
+    from .conftest import PeopleFactory
+
+    pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
+    store = pg.state.store
+    reads = []
+    read = store.read
+    store.read = lambda sql, params=(): reads.append(sql) or read(sql, params)  # counts the reads, changes nothing
+    try:
+        people = PeopleFactory(pg)
+        ann = people.add("ann@eastsussex.gov.uk", council=COUNTY)
+        lead = people.add("lead@eastsussex.gov.uk", council=COUNTY, role="super-user")
+        people.add("bea@bromsgrove.gov.uk", council=DISTRICT)
+        with store.transaction() as tx:
+            round_ = rounds.open_round(tx, COUNTY, "2026", lead.id, pg.state.clock.now())
+        with TestClient(pg, base_url="https://testserver") as client:
+            people.sign_in(client, ann)
+            headers = {"X-CSRF-Token": form_token(client)}
+
+            def save(body, statement="PLC-01", code=COUNTY, **extra):
+                reads.clear()
+                r = put_answer(client, round_, headers, body, statement, code, **extra)
+                return r, sum("JOIN idempotency_keys" in sql for sql in reads)  # the save's own reads
+
+            first, looked = save({"version": 0, "current": "plans", "ambition": "does"})
+            assert (first.status_code, first.json()["version"], looked) == (200, 1, 1)  # a first save reads
+            body = {"version": 1, "current": "does", "ambition": "reviews", "comment": " Café \r\n"}
+            second, looked = save(body, **{"Idempotency-Key": "fast-1"})
+            assert (second.status_code, looked) == (200, 0), second.text  # saved without reading
+            assert second.json()["answer"] == {"current": "does", "ambition": "reviews", "comment": "Café"}
+            assert second.json()["version"] == 2 and second.headers["etag"] == '"2"'
+            again, looked = save(body, **{"Idempotency-Key": "fast-1"})
+            assert again.content == second.content and again.headers["idempotent-replayed"] == "true" and looked == 1
+            reused, _ = save({**body, "version": 2}, **{"Idempotency-Key": "fast-1"})
+            assert reused.status_code == 422 and "a new key for a different request" in reused.text  # nothing saved
+            stale, _ = save({"version": 1, "current": "not-yet", "ambition": "plans"})
+            assert stale.status_code == 409 and stale.json()["error"]["current"]["answer"]["comment"] == "Café"
+            cleared, looked = save({"version": 2, "current": None, "ambition": None}, statement="PLC-01")
+            assert (cleared.status_code, cleared.json()["answer"], looked) == (200, None, 1)
+            elsewhere, _ = save({"version": 3, "current": "plans", "ambition": "does"}, code=DISTRICT)
+            assert elsewhere.status_code == 404
+            with store.transaction() as tx:
+                memberships.remove(tx, ann.id, COUNTY, pg.state.clock.now())
+            removed, _ = save({"version": 3, "current": "plans", "ambition": "does"}, statement="GOV-01")
+            assert removed.status_code == 404
+        with store.transaction(write=False) as tx:
+            stored = responses.own(tx, round_.id, ann.id)
+            keys = tx.all("SELECT idempotency_key FROM idempotency_keys")
+        assert stored.version == 3 and stored.answers == {}
+        assert [k["idempotency_key"] for k in keys] == ["fast-1"]
+    finally:
+        store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions import people, responses, rounds
+from functions import memberships, people, responses, rounds
 from functions.responses import Answer, StaleVersion
 
 AT = 1767225600 + 86400 * 10  # 11 January 2026, UTC
@@ -307,3 +307,60 @@ def test_one_answer_saved_as_one_statement_on_postgresql_follows_every_rule_of_a
     assert own(ann) == stored and own(bob) is None
     with store.transaction(write=False) as tx:  # the row saved alongside: one for each save made, none for the others
         assert [r["at"] for r in tx.all("SELECT at FROM receipts ORDER BY version")] == [AT + 1, AT + 3, AT + 4, AT + 5]
+
+
+def test_one_answer_saved_in_one_round_trip_on_postgresql_only_when_every_check_holds(on_postgresql):
+    """The statement that checks as it writes saves only a member's answer to their council's open round,
+    based on the latest version; otherwise nothing is written (and the caller saves the usual way)."""
+    store, round_, ann, bob = on_postgresql
+    with store.transaction() as tx:
+        memberships.add(tx, ann.id, E, "super-user", "operator", AT)
+        elsewhere = rounds.open_round(tx, "E07000224", "2026", bob.id, AT)
+    first = save(store, round_.id, ann.id, 0, [Answer("PLC-01", "plans", "does", "a")])
+    save(store, elsewhere.id, ann.id, 0, [Answer("PLC-01", "plans", "does")])
+    save(store, round_.id, bob.id, 0, [Answer("PLC-01", "plans", "does")])
+
+    def at_once(person, based_on, answer=Answer("PLC-02", "does", "reviews", "b"), round_id=round_.id, council=E, key="k1"):
+        row = {"person_id": person.id, "idempotency_key": key, "request_hash": "h", "status": 200, "body": "{}", "created_at": AT}
+        receipt = ("idempotency_keys", row)
+        return responses.save_answer_at_once(
+            store, council, round_id, person.id, answer.statement_id, answer, based_on=based_on, at=AT + 7, also=receipt
+        )
+
+    def own(person, round_id=round_.id):
+        with store.transaction(write=False) as tx:
+            return responses.own(tx, round_id, person.id)
+
+    def keys():
+        with store.transaction(write=False) as tx:
+            return [r["idempotency_key"] for r in tx.all("SELECT idempotency_key FROM idempotency_keys ORDER BY idempotency_key")]
+
+    assert at_once(ann, 1) is True
+    saved = own(ann)
+    assert (saved.version, saved.updated_at) == (2, AT + 7)
+    assert saved.answers == {**first.answers, "PLC-02": Answer("PLC-02", "does", "reviews", "b")}
+    assert keys() == ["k1"]
+    assert at_once(ann, 2, Answer("PLC-02", "plans", "plans"), key="k2") is True  # an answer already there is replaced
+    assert own(ann).answers["PLC-02"] == Answer("PLC-02", "plans", "plans", "") and own(ann).version == 3
+    before = own(ann)
+    assert at_once(ann, 2, key="k3") is False  # based on an older version
+    assert at_once(bob, 1, key="k4") is False  # not a member of the council (though he has a response to its round)
+    assert at_once(ann, 1, round_id=elsewhere.id, key="k5") is False  # another council's round under this council
+    assert at_once(ann, 1, round_id=elsewhere.id, council="E07000224", key="k6") is False  # not a member there
+    with pytest.raises(responses.Conflict):  # an Idempotency-Key used before: the whole statement is undone
+        at_once(ann, 3, key="k1")
+    with store.transaction() as tx:
+        rounds.set_status(tx, E, round_.id, rounds.CLOSED, AT + 9)
+    assert at_once(ann, 3, key="k7") is False  # the round is closed
+    assert own(ann) == before and own(bob).version == 1 and own(ann, elsewhere.id).version == 1
+    assert keys() == ["k1", "k2"]
+
+
+def test_one_answer_in_one_round_trip_needs_postgresql(setting):
+    store, round_, ann, _ = setting
+    answer = Answer("PLC-01", "plans", "does")
+    if store.dialect == "postgresql":  # Ann is no member, and has no response yet
+        assert responses.save_answer_at_once(store, E, round_.id, ann.id, "PLC-01", answer, based_on=1, at=AT) is False
+    else:
+        with pytest.raises(ValueError):
+            responses.save_answer_at_once(store, E, round_.id, ann.id, "PLC-01", answer, based_on=1, at=AT)
