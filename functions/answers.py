@@ -7,7 +7,6 @@ was expected and what was found (for programs), and the same thing in words for 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from generator import vocabulary as v
 from generator.questionnaire import Edition, Statement
 
 from .responses import Answer
+from .security import UNSTORABLE
 
 COMMENT_MAX = 2000  # characters; a paragraph of context, not an essay (the super-user reads every one)
 VERSION_MAX = 2**31 - 1  # the largest version a database INTEGER holds
@@ -24,9 +24,6 @@ BODY_KEYS = ("version", "respondent_role", "routes", "answers", "submit")
 ONE_ANSWER_KEYS = ("version", *ANSWER_KEYS)  # the body that saves one statement's answer
 CHOICES = (*v.STAGES.ids, v.DONT_KNOW.id)
 POSITION = {stage: i for i, stage in enumerate(v.STAGES.ids)}  # the stages in order; "don't know" has no place
-# Text a database cannot store or a person cannot see: NUL and other control characters (tab and
-# newlines are fine), and lone surrogates, which are not characters at all.
-UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)

@@ -261,7 +261,7 @@ async def api_member(request: Request) -> Response:
     code, person_id = request.path_params["code"], request.path_params["person_id"]
     get(request.app.state.register, code)
     await guards.require_super_user(request, code)
-    if not PERSON_ID.match(person_id):  # names nobody; checked before it reaches SQL (PostgreSQL refuses some text)
+    if not PERSON_ID.match(person_id):  # not an id the app makes (the API description gives its pattern): names nobody
         raise HTTPException(404, guards.NOT_FOUND)
     if request.method == "DELETE":
         if not api_token_ok(request):

@@ -130,7 +130,7 @@ async def _read(request: Request, limit: ratelimit.Limit | None = None) -> dict:
         raise ratelimit.RateLimited(wait)
     if form.get(HONEYPOT, "").strip():
         raise web.BadRequest([_problem(HONEYPOT, "nothing (this field is there to catch automated spam; leave it empty)", "some text")])
-    return form
+    return web.storable(form)
 
 
 def _too_large() -> web.BadRequest:

@@ -18,10 +18,9 @@ from starlette.requests import Request
 from . import memberships
 from .memberships import Membership
 from .people import Person
+from .security import NOT_FOUND
 from .store import Tx
 from .web import blocking
-
-NOT_FOUND = "There is nothing here, or you do not have access to it."
 
 
 class Redirect(HTTPException):

@@ -169,7 +169,7 @@ async def invite_form(request: Request) -> Response:
 
 async def api_invite(request: Request) -> Response:
     code = request.path_params["code"]
-    if request.app.state.register.get(code) is None:  # checked before it reaches SQL (PostgreSQL refuses some text)
+    if request.app.state.register.get(code) is None:  # a code the register does not hold names nothing
         raise HTTPException(404, guards.NOT_FOUND)
     await guards.require_super_user(request, code)
     if not api_token_ok(request):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -16,6 +17,14 @@ CSRF_COOKIE = "__Host-tie_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SESSION_COOKIE = "__Host-tie_session"
+# An address with a control character in it (a NUL, say, sent as %00) names nothing here: refused at the
+# edge, before any of it reaches SQL, which would otherwise have to cope (PostgreSQL cannot hold a NUL).
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+NOT_FOUND = "There is nothing here, or you do not have access to it."
+# Text a database cannot store or a person cannot see: NUL and other control characters (tab and
+# newlines are fine), and lone surrogates, which are not characters at all. Refused in every form
+# (functions/web.py) and in the API's free text (functions/answers.py).
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_BODY = 256 * 1024  # bytes; a whole questionnaire with long comments fits in a tenth of this
 
 
@@ -63,6 +72,7 @@ class SecurityMiddleware:
 
     - refuses unsafe requests from another site (Sec-Fetch-Site, then Origin) with 403;
     - refuses bodies over MAX_BODY with 413 (by Content-Length, and by counting as it streams);
+    - answers 404 to an address with a control character in it (see CONTROL);
     - sets the form-token cookie when a browser has none (double-submit: forms echo it back);
     - adds the security headers to every response, static pages included, and no-store when signed in.
     """
@@ -126,6 +136,8 @@ class SecurityMiddleware:
                 message["headers"] = raw
             await send(message)
 
+        if CONTROL.search(scope["path"]):
+            return await self._respond(scope, receive, send_with_headers, 404, NOT_FOUND, wrap=False)
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from . import layout, times
-from .security import CSRF_FIELD, CSRF_HEADER, csrf_ok
+from .security import CSRF_FIELD, CSRF_HEADER, UNSTORABLE, csrf_ok
 
 
 class FormTokenMissing(HTTPException):
@@ -63,7 +63,20 @@ async def form(request: Request) -> dict[str, Any]:
     for key in data.keys():
         values = [v for v in data.getlist(key) if isinstance(v, str)]
         out[key] = values if len(values) > 1 else (values[0] if values else "")
-    return out
+    return storable(out)
+
+
+def storable(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a form (each text, or a list of texts), once none has a control character in its
+    name or text, which no one types and a database may not store; else 422 naming every such field."""
+    problems = []
+    for key, value in fields.items():
+        if UNSTORABLE.search(key) or any(UNSTORABLE.search(v) for v in (value if isinstance(value, list) else [value])):
+            shown = UNSTORABLE.sub("?", key[:60])
+            problems.append({"where": shown, "message": f"{shown}: expected text without control characters, got a control character"})
+    if problems:
+        raise BadRequest(problems)
+    return fields
 
 
 async def json_body(request: Request) -> Any:

@@ -136,3 +136,66 @@ def test_cookies_are_read_among_others_quoted_or_split_and_nonsense_names_nothin
     assert cookie_value(mixed, "broken") is None
     assert cookie_value(scope(), SESSION_COOKIE) is None
     assert cookie_value(scope("\xff\x00;;=;"), SESSION_COOKIE) is None
+
+
+@pytest.fixture
+def on_either_database(tmp_path, store_url):
+    """The app on SQLite or PostgreSQL, East Sussex's open round, and its super-user signed in with a form token."""
+    from functions import rounds
+    from functions.app import create_app
+    from tests.conftest import PeopleFactory
+
+    app = create_app(make_settings(tmp_path, database_url=store_url))
+    people = PeopleFactory(app)
+    lead = people.add("lead@eastsussex.gov.uk", council="ESX", role="super-user")
+    with app.state.store.transaction() as tx:
+        round_ = rounds.open_round(tx, "ESX", "2026", lead.id, app.state.clock.now())
+    with TestClient(app, base_url="https://testserver") as client:
+        people.sign_in(client, lead, second_factor=True)
+        yield app, client, form_token(client), round_, lead
+    app.state.store.close()
+
+
+def test_an_address_with_a_control_character_names_nothing_on_either_database(on_either_database):
+    """A NUL (sent as %00) or another control character in a council code, round id, person id or token
+    reached SQL from many pages, and PostgreSQL cannot hold a NUL: those were 500s there. Such an
+    address names nothing, so every one is a 404, pages and API alike, before anything is looked up."""
+    _, client, token, round_, lead = on_either_database
+    council = "/app/councils/E%00SX"
+    for method, path in [
+        ("GET", f"{council}/members"),
+        ("GET", f"{council}/rounds/{round_.id}/consensus"),
+        ("GET", "/app/councils/ESX/rounds/a%00b/consensus"),
+        ("GET", "/app/councils/ESX/rounds/a%1Fb/my-results"),
+        ("GET", f"{council}/rounds/{round_.id}/results"),
+        ("POST", f"{council}/members/{lead.id}/role"),
+        ("POST", "/app/councils/ESX/members/a%00b/remove"),
+        ("POST", "/app/councils/ESX/invitations/a%00b/cancel"),
+        ("POST", "/app/invitations/a%00b"),
+        ("GET", "/api/councils/E%00SX/members"),
+        ("PUT", f"/api/councils/ESX/rounds/{round_.id}%7F/my-response"),
+    ]:
+        r = client.request(method, path, data={CSRF_FIELD: token, "role": "member"}, headers={"X-CSRF-Token": token})
+        assert r.status_code == 404, (method, path, r.status_code)
+        if path.startswith("/api"):
+            assert r.json() == {"error": {"status": 404, "message": "There is nothing here, or you do not have access to it."}}
+        check_security_headers(r, signed_in=True)
+
+
+def test_a_form_field_with_a_control_character_is_refused_and_named_on_either_database(on_either_database):
+    """Free text with a NUL in it (a consensus rationale, a person's name, a feedback message) was a 500 on
+    PostgreSQL. Every form now refuses a field with a control character, naming each one, and stores nothing."""
+    app, client, token, round_, lead = on_either_database
+    consensus = f"/app/councils/ESX/rounds/{round_.id}/consensus/statements/PLC-01"
+    for path, fields, named in [
+        (consensus, {"current": "plans", "ambition": "does", "rationale": "a\x00b", "version": "0"}, ["rationale"]),
+        ("/app/account", {"name": "Lead\x07", "respondent_role:ESX\x00": "officer"}, ["name", "respondent_role:ESX?"]),
+        ("/app/feedback/suggestion", {"page": "/", "message": "Useful\x1b[31m"}, ["message"]),
+    ]:
+        r = client.post(path, data={CSRF_FIELD: token, **fields}, headers={"Accept": "text/html"}, follow_redirects=False)
+        assert r.status_code == 422, (path, r.status_code)
+        for field in named:
+            assert f"{field}: expected text without control characters, got a control character" in r.text, (path, r.text)
+    with app.state.store.transaction(write=False) as tx:
+        assert tx.all("SELECT * FROM consensus_drafts") == [] and tx.all("SELECT * FROM feedback") == []
+        assert tx.one("SELECT name FROM people WHERE id = ?", (lead.id,))["name"] is None
