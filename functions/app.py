@@ -62,7 +62,14 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
     modules = [importlib.import_module(name) for name in FEATURES]
     api_routes = [r for m in modules for r in getattr(m, "api_routes", [])]
     page_routes = [r for m in modules for r in getattr(m, "page_routes", [])]
-    middleware = [Middleware(SecurityMiddleware, origin=settings.origin, script_hashes=csp.read(settings.site_dir))]
+    middleware = [
+        Middleware(
+            SecurityMiddleware,
+            origin=settings.origin,
+            script_hashes=csp.read(settings.site_dir),
+            https=settings.site_url.startswith("https://"),
+        )
+    ]
     middleware += [mw for m in modules for mw in getattr(m, "middleware", [])]
 
     routes = [Mount("/api", routes=api_routes), Mount("/app", routes=page_routes)]

@@ -17,13 +17,12 @@ from starlette.routing import Route
 from generator.questionnaire import Edition
 from generator.register import ATTRIBUTION, Council, Register
 
-from . import audit, councils_schema, guards, invitations, memberships, people
+from . import addresses, audit, councils_schema, guards, invitations, memberships, people
 from .people import Person
 from .store import Tx
 from .web import BadRequest, api_token_ok, blocking, form, json_body, render
 
 PERSON_ID = re.compile(councils_schema.ID_PATTERN)
-DOMAIN = re.compile(r"^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 def as_json(council: Council) -> dict:
@@ -48,14 +47,11 @@ def get(register: Register, code: str) -> Council:
 # -- email domains -----------------------------------------------------------------------------
 
 
-def domain_problem(domain: str) -> str | None:
-    if not DOMAIN.match(domain) or len(domain) > 253:
-        return f"domain: expected an email domain like aberdeencity.gov.uk, got {domain!r}"
-    return None
-
-
 def add_domain(tx: Tx, council: str, domain: str, now: int) -> bool:
-    """Register an email domain for the council; False if it already was."""
+    """Register an email domain (canonical, checked) for the council; False if it already was."""
+    domain = addresses.canonical_domain(domain)
+    if addresses.domain_problem(domain):
+        raise ValueError(addresses.domain_problem(domain))
     if tx.one("SELECT 1 AS x FROM council_domains WHERE council = ? AND domain = ?", (council, domain)):
         return False
     tx.insert("council_domains", {"council": council, "domain": domain, "added_at": now})
@@ -63,7 +59,7 @@ def add_domain(tx: Tx, council: str, domain: str, now: int) -> bool:
 
 
 def remove_domain(tx: Tx, council: str, domain: str) -> bool:
-    return tx.execute("DELETE FROM council_domains WHERE council = ? AND domain = ?", (council, domain)) == 1
+    return tx.execute("DELETE FROM council_domains WHERE council = ? AND domain = ?", (council, addresses.canonical_domain(domain))) == 1
 
 
 def domains(tx: Tx, council: str | None = None) -> list[dict]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from generator.questionnaire import Edition
 
+from .addresses import MAX_LENGTH as MAX_EMAIL
 from .memberships import RESPONDENT_ROLES, ROLES
 from .openapi import FORM_TOKEN, SESSION, error_responses, json_content
-from .people import MAX_EMAIL
 
 ID_PATTERN = "^[A-Za-z0-9_-]{1,64}$"  # what ids.new_id() makes; anything else names nobody
 
@@ -201,7 +201,7 @@ def invitation_paths(edition: Edition, valid_days: int) -> dict:
                             }
                         ),
                     },
-                    **error_responses(400, 401, 403, 404, 413, 415, 422),
+                    **error_responses(400, 401, 403, 404, 413, 415, 422, 429),
                 },
             }
         }

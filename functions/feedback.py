@@ -18,14 +18,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import ids, ratelimit, web
+from . import addresses, ids, ratelimit, web
+from .local_paths import local_path
 from .security import CSRF_FIELD, csrf_ok
 from .store import Tx
 
 RETENTION = 365 * 24 * 3600  # seconds: feedback is read within weeks; a year covers a review cycle, then it goes
 MAX_BODY = 16 * 1024  # bytes: a full suggestion with an email address fits in a quarter of this
 MAX_MESSAGE = 2000  # characters: room for a paragraph or two; longer belongs in a pull request or an email
-MAX_EMAIL = 254  # characters, the longest address SMTP allows
+MAX_EMAIL = addresses.MAX_LENGTH
 MAX_ADDRESS = 300  # characters of a page address or a return path
 HONEYPOT = "website"  # a field people never see; software that fills every field fills it
 # Per client, per hour. Clicks are cheap and people click a few on a visit; text costs an editor's time.
@@ -33,7 +34,6 @@ VOTES = ratelimit.Limit("feedback-vote", 60, 3600)
 TEXTS = ratelimit.Limit("feedback-text", 10, 3600)
 
 ADDRESS = re.compile(r"^/(?:[A-Za-z0-9._~%-]+/)*$")
-EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 VERDICTS = {"useful": ("yes", "no"), "step": ("helped", "not-helped")}
 
 
@@ -80,15 +80,6 @@ def purge(tx: Tx, now: int) -> int:
 
 def _problem(where: str, expected: str, got: str) -> dict:
     return {"where": where, "message": f"{where}: expected {expected}, got {got}"}
-
-
-def safe_return(value: str | None, default: str) -> str:
-    """A path on this site to send the person back to; anything else (another host, a scheme) falls back."""
-    if not value or len(value) > MAX_ADDRESS or not value.startswith("/") or value.startswith("//"):
-        return default
-    if any(c in value for c in "\\\r\n\t") or any(ord(c) < 32 for c in value):
-        return default
-    return value
 
 
 def _same_origin(request: Request, form: dict) -> bool:
@@ -163,11 +154,12 @@ def _message(form: dict, required: bool) -> str:
 
 
 def _email(form: dict) -> str:
-    email = form.get("email", "").strip()
+    """The reply-to address, canonical (it is looked up by address for a person's export and erasure), or ""."""
+    email = addresses.canonical(form.get("email", ""))
     if len(email) > MAX_EMAIL:
         raise web.BadRequest([_problem("email", f"at most {MAX_EMAIL} characters", str(len(email)))], 413)
-    if email and not EMAIL.match(email):
-        raise web.BadRequest([_problem("email", "an email address like name@example.gov.uk, or nothing", repr(email[:60]))])
+    if email and not addresses.is_address(email):
+        raise web.BadRequest([_problem("email", "one plain email address like name@example.gov.uk, or nothing", repr(email[:60]))])
     return email
 
 
@@ -236,7 +228,7 @@ async def suggestion(request: Request) -> Response:
 async def unclear_form(request: Request) -> Response:
     """GET /app/feedback/unclear?statement=…&return=…: say a statement is unclear, and optionally why."""
     edition, statement = _statement(request, request.query_params.get("statement"))
-    back = safe_return(request.query_params.get("return"), "")
+    back = local_path(request.query_params.get("return"), "")
     return web.render(request, "feedback/unclear.html", page_title="This question is unclear", statement=statement, back=back)
 
 
@@ -245,7 +237,7 @@ async def unclear(request: Request) -> Response:
     form = await _read(request)
     edition, statement = _statement(request, form.get("statement"))
     message = _message(form, required=False)
-    back = safe_return(form.get("return"), "")
+    back = local_path(form.get("return"), "")
     await _save(request, Feedback("unclear", statement=statement.id, edition=edition, message=message))
     said = f"Thank you: we will look again at how statement {statement.id} is worded."
     if not back:  # opened in a new tab from the answers form, which is still open in the first one
@@ -262,7 +254,7 @@ async def step(request: Request) -> Response:
     if form.get("statement"):
         edition, found = _statement(request, form.get("statement"))
         statement_id = found.id
-    back = safe_return(form.get("return"), page)
+    back = local_path(form.get("return"), page)
     await _save(request, Feedback("step", page=page, statement=statement_id, edition=edition, verdict=verdict))
     said = "helped" if verdict == "helped" else "did not help"
     return _thanks(request, f"Thank you: we have noted that this next step {said}.", back, "Back to your results")

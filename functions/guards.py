@@ -72,26 +72,32 @@ async def require_member(request: Request, council_code: str) -> Membership:
 
 
 async def require_super_user(request: Request, council_code: str, second_factor: bool = True) -> Membership:
-    """The council's super-user, with a verified second factor unless `second_factor` is False.
-
-    Without one, pages go to the second-factor page (set-up or verification) and come back; the
-    API answers 403 saying what to do.
-    """
+    """The council's super-user, with a verified second factor (require_second_factor) unless `second_factor` is False."""
     person = await require_person(request)
     found = await blocking(_in_tx, request, check_super_user, person, council_code)
-    if second_factor and not request.state.session.mfa_verified:
-        if _is_api(request):
-            raise HTTPException(403, "Verify your second factor first: go to /app/security/two-factor, then try again.")
-        raise Redirect("/app/security/two-factor?next=" + quote(here(request), safe=""))
+    if second_factor:
+        require_second_factor(request)
     return found
 
 
 async def require_operator(request: Request) -> Person:
-    """The signed-in person if they run the Exchange (made with `tie admin operator add`); 403 otherwise."""
+    """The signed-in person if they run the Exchange (made with `tie admin operator add`), with a verified
+    second factor as a super-user needs (operators read people's reply-to addresses); 403 otherwise."""
     person = await require_person(request)
     if not person.operator:
         raise HTTPException(403, "Only the people who run the Exchange can do this.")
+    require_second_factor(request)
     return person
+
+
+def require_second_factor(request: Request) -> None:
+    """Pass only a session whose second factor was verified: pages go to the second-factor page (set-up or
+    verification) and come back; the API answers 403 saying what to do."""
+    if request.state.session.mfa_verified:
+        return
+    if _is_api(request):
+        raise HTTPException(403, "Verify your second factor first: go to /app/security/two-factor, then try again.")
+    raise Redirect("/app/security/two-factor?next=" + quote(here(request), safe=""))
 
 
 def _in_tx(request: Request, check, *args):

@@ -16,15 +16,20 @@ from starlette.routing import Route
 
 from generator.questionnaire import Edition
 
-from . import audit, councils_schema, guards, memberships, people
+from . import addresses, audit, councils_schema, guards, memberships
 from .ids import digest, new_id, new_token
 from .mail import Message, send_later
 from .people import Person
+from .ratelimit import Limit, RateLimited, hit
 from .store import Tx
 from .web import BadRequest, api_token_ok, blocking, form, json_body, render
 
 INVITATION_VALID = 14 * 86400  # seconds; the privacy notice states the same
 PURPOSE = "invitation"
+# Invitation emails. Per council: enough to invite a whole team in an hour. Per address and council:
+# a few reminders a day, so that no super-user can fill someone's inbox with invitations.
+COUNCIL_INVITES = Limit("invitations-council", 100, 3600)
+ADDRESS_INVITES = Limit("invitations-address", 3, 86400)
 
 
 @dataclass(frozen=True)
@@ -127,10 +132,10 @@ def message(settings, council_name: str, email: str, token: str, inviter: Person
 
 def check_invite(data: dict) -> tuple[str, str]:
     """(email, role) from submitted fields, or BadRequest listing every problem."""
-    email = people.normalise_email(str(data.get("email") or ""))
+    email = addresses.canonical(str(data.get("email") or ""))
     role = str(data.get("role") or "member")
     problems = []
-    problem = people.email_problem(email)
+    problem = addresses.problem(email)
     if problem:
         problems.append(problem)
     if role not in memberships.ROLES:
@@ -140,16 +145,23 @@ def check_invite(data: dict) -> tuple[str, str]:
     return email, role
 
 
-def _invite(app, inviter: Person, council: str, email: str, role: str) -> str:
+def _invite(app, inviter: Person, council: str, email: str, role: str) -> tuple[int, str | None]:
+    """(seconds to wait, or 0; the invitation's token). Returns rather than raises past a limit, so the count is kept."""
+    key, now = app.state.settings.secret_key, app.state.clock.now()
     with app.state.store.transaction() as tx:
         guards.check_super_user(tx, inviter, council)
-        return create(tx, app.state.settings.secret_key, council, email, role, inviter, app.state.clock.now())
+        wait = max(hit(tx, key, COUNCIL_INVITES, council, now), hit(tx, key, ADDRESS_INVITES, f"{council} {email}", now))
+        if wait:
+            return wait, None
+        return 0, create(tx, key, council, email, role, inviter, now)
 
 
 async def invite(request: Request, council_code: str, data: dict) -> Response | None:
     email, role = check_invite(data)
     council = request.app.state.register.get(council_code)
-    token = await blocking(_invite, request.app, request.state.person, council_code, email, role)
+    wait, token = await blocking(_invite, request.app, request.state.person, council_code, email, role)
+    if wait:
+        raise RateLimited(wait)
     return send_later(
         request.app.state.mailer,
         message(request.app.state.settings, council.name, email, token, request.state.person),

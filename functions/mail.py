@@ -11,9 +11,11 @@ import sys
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import addresses
 
 log = logging.getLogger("exchange")
 
@@ -29,11 +31,33 @@ class Message:
     text: str
 
 
+# Any control character or line break in a header value could start a header of its own: CR and
+# LF above all, and everything else `str.splitlines` breaks at (NEL, the separators), as the email
+# library does.
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """A header value from text that may hold anything (a council's or a person's name): on one line, always."""
+    return CONTROLS.sub(" ", value).strip()
+
+
+def recipient(message: Message) -> str:
+    """The message's one recipient, canonical; MailError unless it is one plain address.
+
+    Every caller has checked the address already; this is the last line, so that no text a mail
+    library might read as several recipients is ever put in a header or handed to a server."""
+    address = addresses.canonical(message.to)
+    if not addresses.is_address(address):
+        raise MailError("refused to send: the recipient is not one plain email address")
+    return address
+
+
 def _build(sender: str, message: Message) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.to
-    email["Subject"] = message.subject
+    email["From"] = header_text(sender)
+    email["To"] = recipient(message)
+    email["Subject"] = header_text(message.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="exchange.localhost")
     email.set_content(message.text)
@@ -68,7 +92,8 @@ class SmtpMailer:
                     client.starttls(context=ssl.create_default_context())
                 if self.user:
                     client.login(self.user, self.password or "")
-                client.send_message(email)
+                # The envelope names its one recipient itself, whatever the headers say.
+                client.send_message(email, from_addr=parseaddr(self.sender)[1], to_addrs=[recipient(message)])
         except (smtplib.SMTPException, OSError) as err:
             raise MailError(f"mail server {self.host}:{self.port} refused or failed: {type(err).__name__}") from None
 

@@ -39,6 +39,7 @@ ERRORS = {
     413: "The body is larger than the app accepts.",
     415: "The body is not JSON.",
     422: "The body has problems; every one is listed and nothing was stored.",
+    429: "Too many requests of this kind; the Retry-After header says how many seconds to wait.",
 }
 COMMON_SCHEMAS: dict[str, Any] = {
     "Problem": {

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from . import addresses
 from .ids import new_id
 from .store import Tx
 
-MAX_EMAIL = 254  # RFC 5321: the longest address a mail server must accept
 MAX_NAME = 200
-# No control characters: a mail server refuses them, and PostgreSQL cannot store a NUL.
-EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 @dataclass(frozen=True)
@@ -26,26 +23,11 @@ class Person:
 
     @property
     def domain(self) -> str:
-        return self.email.rsplit("@", 1)[1]
+        return addresses.domain_of(self.email)
 
     @property
     def display_name(self) -> str:
         return self.name or self.email
-
-
-def normalise_email(text: str) -> str:
-    """Addresses are compared lower-cased and without surrounding space."""
-    return (text or "").strip().lower()
-
-
-def email_problem(email: str, where: str = "email") -> dict | None:
-    """A problem dict when `email` (already normalised) is not a usable address, else None."""
-    if not email:
-        return {"where": where, "message": f"{where}: expected your work email address, like name@council.gov.uk; got nothing"}
-    if len(email) > MAX_EMAIL or not EMAIL.match(email):
-        shown = email if len(email) <= 60 else email[:57] + "..."
-        return {"where": where, "message": f"{where}: expected an email address like name@council.gov.uk, got {shown!r}"}
-    return None
 
 
 def _person(row: dict | None) -> Person | None:
@@ -59,12 +41,14 @@ def by_id(tx: Tx, person_id: str) -> Person | None:
 
 
 def by_email(tx: Tx, email: str) -> Person | None:
-    return _person(tx.one("SELECT * FROM people WHERE email = ?", (normalise_email(email),)))
+    return _person(tx.one("SELECT * FROM people WHERE email = ?", (addresses.canonical(email),)))
 
 
 def find_or_create(tx: Tx, email: str, now: int) -> tuple[Person, bool]:
     """The person with this address, made if new; returns (person, created)."""
-    email = normalise_email(email)
+    email = addresses.canonical(email)
+    if not addresses.is_address(email):  # every caller has checked already; nothing may make a person otherwise
+        raise ValueError("not one plain email address")
     found = by_email(tx, email)
     if found:
         return found, False

@@ -26,6 +26,9 @@ NOT_FOUND = "There is nothing here, or you do not have access to it."
 # (functions/web.py) and in the API's free text (functions/answers.py).
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_BODY = 256 * 1024  # bytes; a whole questionnaire with long comments fits in a tenth of this
+# Seconds browsers keep to https for the site once told (Strict-Transport-Security): a year, the usual
+# figure. Not includeSubDomains: other hosts under the council's or operator's domain are not ours to bind.
+HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 COOKIES = "tie.cookies"  # where a request's scope keeps its cookies once read
@@ -77,7 +80,9 @@ class SecurityMiddleware:
     - adds the security headers to every response, static pages included, and no-store when signed in.
     """
 
-    def __init__(self, app, origin: str, script_hashes: frozenset[str] = frozenset(), max_body: int = MAX_BODY):
+    def __init__(
+        self, app, origin: str, script_hashes: frozenset[str] = frozenset(), max_body: int = MAX_BODY, https: bool = False
+    ):
         self.app = app
         self.origin = origin
         self.policy = csp.policy(script_hashes)
@@ -91,6 +96,8 @@ class SecurityMiddleware:
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
         ]
+        if https:  # the site's address is https: browsers are to use nothing else for it for a year (HSTS_MAX_AGE)
+            self.fixed.append((b"strict-transport-security", f"max-age={HSTS_MAX_AGE}".encode()))
         self.replaced = {name for name, _ in self.fixed} | {b"content-security-policy", b"cache-control"}
 
     async def __call__(self, scope, receive, send):
@@ -168,13 +175,14 @@ class SecurityMiddleware:
         if wrap:
             policy = self.policy
 
+            fixed = self.fixed
+
             async def send_wrapped(message):
                 if message["type"] == "http.response.start":
                     h = MutableHeaders(scope=message)
                     h["Content-Security-Policy"] = policy
-                    h["X-Content-Type-Options"] = "nosniff"
-                    h["Referrer-Policy"] = "no-referrer"
-                    h["X-Frame-Options"] = "DENY"
+                    for name, value in fixed:
+                        h[name.decode("latin-1")] = value.decode("latin-1")
                 await send(message)
 
             await response(scope, receive, send_wrapped)

@@ -2,7 +2,14 @@
 
 A link works once, for 15 minutes, and is kept only as a keyed hash. Opening it shows a
 "Sign in" button and only the POST signs in, because council mail scanners open links before
-people do. Asking for a link gives the same page and status whether or not the address is known.
+people do. Asking for a link gives the same page and status whether or not the address is known,
+and whatever the address's limit did.
+
+Nobody can lock someone else out by asking for their address again and again: at most
+ADDRESS_MAILS.hits emails an hour go to one address, and once they have gone a further request
+sends nothing but keeps the newest of them working for another LINK_VALID seconds. The person
+always has a working link in their inbox, and a stranger has only filled it with a few emails.
+Each client is limited as well (CLIENT_LIMIT), and that limit tells the client only about itself.
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from . import audit, councils, people, sessions
+from . import addresses, audit, councils, people, sessions
 from .ids import digest, new_token
+from .local_paths import local_path
 from .mail import Message, send_later
 from .ratelimit import Limit, RateLimited, hit
 from .store import Tx
@@ -22,17 +30,14 @@ from .web import blocking, form, render
 
 LINK_VALID = 15 * 60  # seconds; the privacy notice states the same
 PURPOSE = "sign-in-link"
-# Per address: enough for a person who mistypes or loses a message, too few to flood anyone's inbox.
-ADDRESS_LIMIT = Limit("sign-in-address", 5, 3600)
+# Emails to one address: enough for a person who mistypes or loses a message, too few to flood an
+# inbox. Past it, requests send nothing and keep the newest link working (see the module's docstring).
+ADDRESS_MAILS = Limit("sign-in-address", 3, 3600)
+# The longest a link can be kept working: the newest of an hour's emails, kept for a link's life
+# after the last request of that hour.
+LINK_LONGEST = ADDRESS_MAILS.window + LINK_VALID
 # Per client: a council office behind one address may have many people signing in at once.
 CLIENT_LIMIT = Limit("sign-in-client", 30, 600)
-
-
-def safe_next(path: str | None) -> str:
-    """Where to go after signing in: a path on this site only (never another site, never a scheme)."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or any(c in path for c in "\r\n"):
-        return ""
-    return path[:500]
 
 
 def request_link(tx: Tx, secret_key: str, email: str, next_path: str, now: int) -> str:
@@ -43,13 +48,29 @@ def request_link(tx: Tx, secret_key: str, email: str, next_path: str, now: int) 
         {
             "token_hash": digest(secret_key, token, PURPOSE),
             "email": email,
-            "next_path": safe_next(next_path),
+            "next_path": local_path(next_path),
             "created_at": now,
             "expires_at": now + LINK_VALID,
             "used_at": None,
         },
     )
     return token
+
+
+def keep_newest_link(tx: Tx, email: str, now: int) -> bool:
+    """Keep the newest unused link for the address working for another LINK_VALID seconds (at most
+    LINK_LONGEST after it was made); False when there is none to keep."""
+    row = tx.one(
+        "SELECT token_hash, created_at FROM sign_in_links WHERE email = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1",
+        (email,),
+    )
+    if row is None or now >= row["created_at"] + LINK_LONGEST:
+        return False
+    until = min(now + LINK_VALID, row["created_at"] + LINK_LONGEST)
+    tx.execute(
+        "UPDATE sign_in_links SET expires_at = ? WHERE token_hash = ? AND expires_at < ?", (until, row["token_hash"], until)
+    )
+    return True
 
 
 def link_usable(tx: Tx, secret_key: str, token: str, now: int) -> bool:
@@ -113,28 +134,30 @@ async def sign_in_page(request: Request) -> Response:
         request,
         "auth/sign_in.html",
         page_title="Sign in",
-        next=safe_next(request.query_params.get("next")),
+        next=local_path(request.query_params.get("next")),
         email="",
         problems=[],
     )
 
 
 def _ask(app, email: str, client: str, next_path: str) -> tuple[int, str | None]:
+    """(seconds the client must wait, or 0; the token to mail, or None when the address has had its emails)."""
     settings, now = app.state.settings, app.state.clock.now()
     with app.state.store.transaction() as tx:
-        wait = max(
-            hit(tx, settings.secret_key, ADDRESS_LIMIT, email, now), hit(tx, settings.secret_key, CLIENT_LIMIT, client, now)
-        )
+        wait = hit(tx, settings.secret_key, CLIENT_LIMIT, client, now)
         if wait:
             return wait, None
+        if hit(tx, settings.secret_key, ADDRESS_MAILS, email, now):
+            keep_newest_link(tx, email, now)
+            return 0, None
         return 0, request_link(tx, settings.secret_key, email, next_path, now)
 
 
 async def ask_for_link(request: Request) -> Response:
     data = await form(request)
-    email = people.normalise_email(data.get("email", ""))
-    next_path = safe_next(data.get("next"))
-    problem = people.email_problem(email)
+    email = addresses.canonical(str(data.get("email", "")))
+    next_path = local_path(data.get("next"))
+    problem = addresses.problem(email)
     if problem:
         return render(
             request, "auth/sign_in.html", status=422, page_title="Sign in", next=next_path, email=email, problems=[problem]
@@ -143,9 +166,11 @@ async def ask_for_link(request: Request) -> Response:
     wait, token = await blocking(_ask, request.app, email, client, next_path)
     if wait:
         raise RateLimited(wait)
-    mail = send_later(request.app.state.mailer, link_message(request.app.state.settings, email, token), "a sign-in link")
     response = render(request, "auth/check_email.html", page_title="Check your email", email=email, minutes=LINK_VALID // 60)
-    response.background = mail
+    if token:  # otherwise the address has had its emails for the hour, and the newest still works: the same page either way
+        response.background = send_later(
+            request.app.state.mailer, link_message(request.app.state.settings, email, token), "a sign-in link"
+        )
     return response
 
 

@@ -22,9 +22,9 @@ from starlette.routing import Route
 
 from . import audit, guards, sessions
 from .ids import digest, new_token
+from .local_paths import local_path
 from .people import Person
 from .ratelimit import Limit, RateLimited, hit
-from .signin import safe_next
 from .store import Tx
 from .web import blocking, form, render
 
@@ -157,7 +157,7 @@ async def page(request: Request) -> Response:
         request,
         "auth/two_factor.html",
         page_title="Second factor" if view["state"] == "on" else "Set up your second factor",
-        next=safe_next(request.query_params.get("next")),
+        next=local_path(request.query_params.get("next")),
         verified=request.state.session.mfa_verified,
         problem="",
         **view,
@@ -189,7 +189,7 @@ def _attempt(app, person: Person, session_id: str, code: str, setting_up: bool):
 async def submit(request: Request) -> Response:
     person = await guards.require_person(request)
     data = await form(request)
-    next_path = safe_next(data.get("next"))
+    next_path = local_path(data.get("next"))
     setting_up = request.url.path.endswith("/two-factor")
     outcome, extra = await blocking(
         _attempt, request.app, person, request.state.session.id, str(data.get("code", "")), setting_up

@@ -85,9 +85,38 @@ async def json_body(request: Request) -> Any:
         raise HTTPException(415, "Send the body as JSON (Content-Type: application/json).")
     raw = await request.body()
     try:
-        return json.loads(raw or b"null")
+        body = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         raise BadRequest([{"where": "body", "message": "body: expected JSON, got text that does not parse"}], 400) from None
+    except RecursionError:  # the parser recurses once per level: a thousand nested arrays exhaust it
+        raise _too_deep() from None
+    if _depth(body) > MAX_JSON_DEPTH:
+        raise _too_deep()
+    return body
+
+
+# Levels of arrays and objects a body may have. Ours have three (a response's answers, each an
+# object); anything far deeper is not one of ours, and code walking it could exhaust the stack.
+MAX_JSON_DEPTH = 16
+
+
+def _too_deep() -> BadRequest:
+    return BadRequest([{"where": "body", "message": f"body: expected JSON nested at most {MAX_JSON_DEPTH} levels deep, got deeper"}], 400)
+
+
+def _depth(value: Any) -> int:
+    """How many levels of arrays and objects `value` has, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_JSON_DEPTH:
+            return level
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def api_token_ok(request: Request) -> bool:

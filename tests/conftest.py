@@ -120,6 +120,7 @@ class SmtpServer:
     host: str
     port: int
     messages: list = field(default_factory=list)
+    envelopes: list = field(default_factory=list)  # (sender, [recipients]) as the SMTP conversation gave them, one per message
 
     @property
     def url(self) -> str:
@@ -143,6 +144,7 @@ def smtp_server():
 
     class Handler:
         async def handle_DATA(self, _server, _session, envelope):
+            server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             server.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 OK"
 

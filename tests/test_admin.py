@@ -73,7 +73,7 @@ def test_council_domains_are_added_listed_and_removed(tie):
             ("council-domain", "add", "ABE", "not a domain"),
             "domain: expected an email domain like aberdeencity.gov.uk, got 'not a domain'",
         ),
-        (("super-user", "add", "ABE", "nobody"), "email: expected an email address like name@council.gov.uk, got 'nobody'"),
+        (("super-user", "add", "ABE", "nobody"), "email: expected one plain email address like name@council.gov.uk (letters, digits and . _ - + ' before the @), got 'nobody'"),
         (
             ("operator", "remove", "ghost@example.org"),
             "email: nobody with the address ghost@example.org has signed in or been named yet",

@@ -139,7 +139,7 @@ def filled(app):
 
 
 def test_operators_see_the_same_summary_on_the_app(client, filled, people):
-    people.sign_in(client, people.add("ops@example.gov.uk", operator=True))
+    people.sign_in(client, people.add("ops@example.gov.uk", operator=True), second_factor=True)
     page = client.get("/app/operator/feedback", params={"since": "2026-11-01", "until": "2026-11-30"})
     assert page.status_code == 200
     html = page.text
@@ -152,7 +152,7 @@ def test_operators_see_the_same_summary_on_the_app(client, filled, people):
 
 
 def test_operators_download_the_csv(client, filled, people):
-    people.sign_in(client, people.add("ops@example.gov.uk", operator=True))
+    people.sign_in(client, people.add("ops@example.gov.uk", operator=True), second_factor=True)
     response = client.get("/app/operator/feedback.csv", params={"since": "2026-11-01", "until": "2026-11-30"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -161,7 +161,7 @@ def test_operators_download_the_csv(client, filled, people):
 
 
 def test_a_bad_period_on_the_app_is_a_clear_message(client, filled, people):
-    people.sign_in(client, people.add("ops@example.gov.uk", operator=True))
+    people.sign_in(client, people.add("ops@example.gov.uk", operator=True), second_factor=True)
     response = client.get("/app/operator/feedback", params={"since": "yesterday"})
     assert response.status_code == 422
     assert "since: expected a date as YYYY-MM-DD, got &#39;yesterday&#39;" in response.text
@@ -174,3 +174,14 @@ def test_only_operators_see_feedback(client, filled, people, path):
     response = client.get(path)
     assert response.status_code == 403
     assert "Add a timetable." not in response.text
+
+
+@pytest.mark.parametrize("path", ["/app/operator/feedback", "/app/operator/feedback.csv"])
+def test_operators_need_a_verified_second_factor_to_read_feedback(client, filled, people, path):
+    ops = people.add("ops@example.gov.uk", operator=True)
+    people.sign_in(client, ops)
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/app/security/two-factor?next=" + path.replace("/", "%2F")
+    people.sign_in(client, ops, second_factor=True)
+    assert client.get(path, follow_redirects=False).status_code == 200

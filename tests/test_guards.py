@@ -99,4 +99,7 @@ def test_only_operators_pass_the_operator_guard(guarded, client, people):
     assert client.get("/api/test/operator").status_code == 403
     olu = people.add("olu@exchange.example", operator=True)
     people.sign_in(client, olu)
+    unverified = client.get("/api/test/operator")
+    assert unverified.status_code == 403 and "second factor" in unverified.json()["error"]["message"]
+    people.sign_in(client, olu, second_factor=True)
     assert client.get("/api/test/operator").json() == {"operator": True}

@@ -117,3 +117,18 @@ def test_the_store_keeps_only_a_hash_of_the_invitation(client, people, ada, smtp
     with app.state.store.transaction() as tx:
         rows = tx.all("SELECT * FROM invitations")
     assert len(rows) == 1 and token not in str(rows)
+
+
+def test_a_super_user_cannot_fill_someones_inbox_with_invitations(client, people, smtp_server):
+    from functions import invitations
+
+    lead = people.add("lead@aberdeencity.gov.uk", council="ABE", role="super-user")
+    people.sign_in(client, lead, second_factor=True)
+    headers = {"X-CSRF-Token": form_token(client)}
+    for _ in range(invitations.ADDRESS_INVITES.hits):
+        assert client.post("/api/councils/ABE/invitations", json={"email": "ada@example.org"}, headers=headers).status_code == 201
+    refused = client.post("/api/councils/ABE/invitations", json={"email": "ADA@example.org"}, headers=headers)
+    assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= invitations.ADDRESS_INVITES.window
+    assert client.post("/api/councils/ABE/invitations", json={"email": "bob@example.org"}, headers=headers).status_code == 201
+    smtp_server.wait_for(invitations.ADDRESS_INVITES.hits + 1)
+    assert sum(rcpts == ["ada@example.org"] for _, rcpts in smtp_server.envelopes) == invitations.ADDRESS_INVITES.hits

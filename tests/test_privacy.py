@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from functions import audit, councils, invitations, memberships, people, privacy, sessions, signin, two_factor
+from functions import audit, councils, feedback, invitations, memberships, people, privacy, sessions, signin, two_factor
 from functions.security import CSRF_FIELD
 from tests.conftest import form_token
 
@@ -39,24 +39,47 @@ def person_references(store) -> set[tuple[str, str]]:
     return found
 
 
-def test_every_table_that_refers_to_a_person_is_in_the_privacy_registry(fresh_store):
-    registered = {(e.table, e.column) for e in privacy.PERSONAL_DATA}
-    missing = sorted(person_references(fresh_store) - registered)
-    assert not missing, f"add these to PERSONAL_DATA in functions/privacy.py (export and erasure): {missing}"
+def live_schema(store) -> dict[str, list[str]]:
+    return {table: store.columns(table) for table in store.tables()}
 
 
-def test_the_schema_check_notices_a_new_table_that_refers_to_a_person(fresh_store):
+def test_every_column_says_what_it_holds_and_every_identifying_column_is_exported_and_erased(fresh_store):
+    assert privacy.coverage_problems(live_schema(fresh_store)) == []
+
+
+def test_columns_that_look_like_a_persons_are_classified_as_identifying_them(fresh_store):
+    kinds = privacy.column_kinds()
+    wrong = sorted(c for c in person_references(fresh_store) if kinds.get(c) not in privacy.IDENTIFYING)
+    assert not wrong, f"these refer to a person by name or foreign key, yet are not classified so: {wrong}"
+
+
+def test_the_schema_check_notices_a_new_table_or_column_nobody_classified(fresh_store):
     with fresh_store.transaction() as tx:
-        tx.execute("CREATE TABLE notes (id TEXT PRIMARY KEY, author TEXT REFERENCES people (id))")
-        tx.execute("CREATE TABLE likes (person_id TEXT, thing TEXT)")
-    assert {("notes", "author"), ("likes", "person_id")} <= person_references(fresh_store)
+        tx.execute("CREATE TABLE notes (id TEXT PRIMARY KEY, author TEXT REFERENCES people (id), body TEXT)")
+        tx.execute("ALTER TABLE feedback ADD COLUMN sender_name TEXT")
+    problems = privacy.coverage_problems(live_schema(fresh_store))
+    for column in ("notes.id", "notes.author", "notes.body", "feedback.sender_name"):
+        assert any(p.startswith(column + ": expected a kind") for p in problems), (column, problems)
+    assert ("notes", "author") in person_references(fresh_store)
+
+
+def test_the_schema_check_notices_a_persons_column_left_out_of_export_and_erasure(monkeypatch):
+    kinds = dict(privacy.column_kinds())
+    schema: dict[str, list[str]] = {}
+    for table, column in kinds:
+        schema.setdefault(table, []).append(column)
+    without_feedback = tuple(e for e in privacy.PERSONAL_DATA if e.table != "feedback")
+    monkeypatch.setattr(privacy, "PERSONAL_DATA", without_feedback)
+    problems = privacy.coverage_problems(schema)
+    assert any(p.startswith("feedback.reply_to: holds a person's email address") for p in problems), problems
+    assert any(p.startswith("feedback.message: holds what a person wrote") for p in problems), problems
 
 
 def test_the_privacy_registry_names_only_real_columns(fresh_store):
     for entry in privacy.PERSONAL_DATA:
         assert entry.column in fresh_store.columns(entry.table), entry.name
         assert entry.holds in ("id", "email", "pseudonym") and entry.on_erase in ("delete", "forget", "keep")
-        assert set(entry.hidden) <= set(fresh_store.columns(entry.table)), entry.name
+        assert entry.left_out <= set(fresh_store.columns(entry.table)), entry.name
 
 
 def fill(store) -> tuple[people.Person, people.Person]:
@@ -75,6 +98,8 @@ def fill(store) -> tuple[people.Person, people.Person]:
         invitations.create(tx, "key", "ABE", "cy@example.org", "member", ada, NOW)
         two_factor.begin(tx, ada.id, NOW)
         two_factor.new_recovery_codes(tx, "key", ada.id)
+        feedback.record(tx, feedback.Feedback("suggestion", page="/guidance/", message="Ada's suggestion", reply_to=ada.email), NOW)
+        feedback.record(tx, feedback.Feedback("suggestion", page="/guidance/", message="Someone else's", reply_to="cy@example.org"), NOW)
         audit.record(tx, NOW, "signed-in", actor=ada.pseudonym)
         audit.record(tx, NOW, "role.changed", actor=bob.pseudonym, subject=ada.pseudonym, council="ABE")
     return ada, bob
@@ -94,6 +119,7 @@ def test_export_lists_every_registered_table_with_the_persons_rows(fresh_store):
         "invitations",
         "two_factor",
         "recovery_codes",
+        "feedback",
         "audit_log",
     }
     for name, rows in data["tables"].items():
@@ -101,6 +127,7 @@ def test_export_lists_every_registered_table_with_the_persons_rows(fresh_store):
     text = json.dumps(data)
     assert "token_hash" not in text and "code_hash" not in text and '"salt"' not in text
     assert "bob@" not in text and "cy@example.org" not in text  # other people's addresses are not theirs to have
+    assert [r["message"] for r in data["tables"]["feedback.reply_to"]] == ["Ada's suggestion"]
 
 
 def every_value(store) -> dict[str, list[str]]:
@@ -128,6 +155,7 @@ def test_after_erasure_no_row_refers_to_the_person_except_pseudonymous_audit_ent
             tx.value("SELECT COUNT(*) FROM invitations WHERE council = 'ABE'") == 1
         )  # bob's colleague's invitation stays, unattributed
         assert tx.value("SELECT COUNT(*) FROM audit_log WHERE action = 'person.erased' AND subject = ?", (ada.pseudonym,)) == 1
+        assert [r["message"] for r in tx.all("SELECT message FROM feedback")] == ["Someone else's"]
 
 
 def test_the_only_super_user_of_a_council_with_members_cannot_be_erased(fresh_store):
@@ -167,3 +195,22 @@ def test_a_person_erases_themselves(client, people, app):
     with app.state.store.transaction() as tx:
         assert tx.value("SELECT COUNT(*) FROM people") == 0
         assert tx.value("SELECT COUNT(*) FROM sessions") == 0
+
+
+def test_feedback_left_with_an_address_is_in_its_senders_export_and_goes_with_their_erasure(client, people, app):
+    token = form_token(client)
+    sent = client.post(
+        "/app/feedback/suggestion",
+        data={"page": "/", "message": "Please add a guide to budgets.", "email": "  Ada@AberdeenCity.gov.uk ", CSRF_FIELD: token},
+    )
+    assert sent.status_code == 200, sent.text
+    ada = people.add("ada@aberdeencity.gov.uk", council="ABE")
+    people.sign_in(client, ada)
+    exported = client.get("/app/account/export").json()
+    assert [(r["message"], r["reply_to"]) for r in exported["tables"]["feedback.reply_to"]] == [
+        ("Please add a guide to budgets.", "ada@aberdeencity.gov.uk")
+    ]
+    erased = client.post("/app/account/erase", data={"confirm": "yes", CSRF_FIELD: form_token(client)})
+    assert erased.status_code == 200
+    with app.state.store.transaction() as tx:
+        assert tx.value("SELECT COUNT(*) FROM feedback") == 0

@@ -199,3 +199,37 @@ def test_a_form_field_with_a_control_character_is_refused_and_named_on_either_da
     with app.state.store.transaction(write=False) as tx:
         assert tx.all("SELECT * FROM consensus_drafts") == [] and tx.all("SELECT * FROM feedback") == []
         assert tx.one("SELECT name FROM people WHERE id = ?", (lead.id,))["name"] is None
+
+
+def test_deeply_nested_json_is_refused_with_the_usual_error_body_on_either_database(on_either_database):
+    """A thousand nested arrays exhausted the JSON parser's recursion: a 500. Every API body is now
+    refused past MAX_JSON_DEPTH levels, whether the parser gives up or not, with the usual JSON error."""
+    from functions.web import MAX_JSON_DEPTH
+
+    app, client, token, round_, lead = on_either_database
+    response = f"/api/councils/ESX/rounds/{round_.id}/my-response"
+    for deep in ("[" * 1000 + "]" * 1000, '{"a":' * 100 + "1" + "}" * 100, "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)):
+        for method, path in [
+            ("PUT", response),
+            ("PUT", f"{response}/answers/PLC-01"),
+            ("PATCH", f"/api/councils/ESX/members/{lead.id}"),
+            ("POST", "/api/councils/ESX/invitations"),
+        ]:
+            r = client.request(method, path, content=deep, headers={"X-CSRF-Token": token, "Content-Type": "application/json"})
+            assert r.status_code == 400, (method, path, r.status_code, r.text[:200])
+            assert r.json()["error"]["problems"] == [
+                {"where": "body", "message": f"body: expected JSON nested at most {MAX_JSON_DEPTH} levels deep, got deeper"}
+            ]
+    with app.state.store.transaction(write=False) as tx:
+        assert tx.all("SELECT * FROM responses") == [] and tx.all("SELECT * FROM invitations") == []
+
+
+@pytest.mark.parametrize("site_url, expected", [("https://exchange.example", "max-age=31536000"), ("http://127.0.0.1:8000", None)])
+def test_an_https_site_tells_browsers_to_keep_to_https(tmp_path, built_site, site_url, expected):
+    from functions.app import create_app
+
+    app = create_app(make_settings(tmp_path, site_dir=built_site, site_url=site_url))
+    with TestClient(app, base_url="https://testserver") as c:
+        for path in ("/", "/api/health", "/app/sign-in", "/api/nothing-here", "/app/councils/A%00B"):
+            assert c.get(path).headers.get("strict-transport-security") == expected, path
+    app.state.store.close()

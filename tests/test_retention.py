@@ -38,8 +38,8 @@ def test_the_retention_job_removes_what_has_expired_and_keeps_the_rest(fresh_sto
         two_factor.begin(tx, recent.id, now - 2 * DAY)  # never confirmed
         two_factor.begin(tx, ada.id, now - 60)
 
-        ratelimit.hit(tx, "k", signin.ADDRESS_LIMIT, "a", now - 2 * DAY)
-        ratelimit.hit(tx, "k", signin.ADDRESS_LIMIT, "a", now)
+        ratelimit.hit(tx, "k", signin.ADDRESS_MAILS, "a", now - 2 * DAY)
+        ratelimit.hit(tx, "k", signin.ADDRESS_MAILS, "a", now)
 
         tx.insert(
             "audit_log",
@@ -89,6 +89,8 @@ def test_the_privacy_notice_states_the_periods_the_code_applies():
     notice = (ROOT / "generator" / "pages" / "privacy.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|$", notice, re.M))
     assert f"({signin.LINK_VALID // 60} minutes)" in rows["Sign-in links"]
+    assert f"{signin.ADDRESS_MAILS.hits} emails have gone that hour" in rows["Sign-in links"]
+    assert f"{signin.LINK_LONGEST // 60} minutes at most" in rows["Sign-in links"]
     assert rows["Invitations to join a council"].startswith(f"{invitations.INVITATION_VALID // DAY} days")
     assert rows["Sessions"].startswith(
         f"{sessions.IDLE_TIMEOUT // 3600} hours without use, {sessions.ABSOLUTE_TIMEOUT // 3600} hours at most"

@@ -57,10 +57,10 @@ def _council(reg, code: str | None) -> str:
 
 
 def _email(text: str) -> str:
-    from ..people import email_problem, normalise_email
+    from .. import addresses
 
-    email = normalise_email(text)
-    problem = email_problem(email)
+    email = addresses.canonical(text)
+    problem = addresses.problem(email)
     if problem:
         raise AdminError(problem["message"])
     return email
@@ -77,13 +77,13 @@ def _person(tx, email: str):
 
 def perform(args, store, reg, now: int) -> list[str]:
     """Do what the arguments ask; returns the lines to print. Raises AdminError."""
-    from .. import audit, councils, memberships, people, privacy, sessions, two_factor
+    from .. import addresses, audit, councils, memberships, people, privacy, sessions, two_factor
 
     with store.transaction() as tx:
         if args.what == "council-domain":
             code = _council(reg, args.council)
-            domain = args.domain.strip().lower().lstrip("@")
-            problem = councils.domain_problem(domain)
+            domain = addresses.canonical_domain(args.domain)
+            problem = addresses.domain_problem(domain)
             if problem:
                 raise AdminError(problem)
             if args.action == "add":

@@ -168,7 +168,7 @@ def test_the_thank_you_page_has_no_axe_violations(no_js_page, page, server):
 
 def test_the_operators_feedback_page_has_no_axe_violations(page, server):
     people = PeopleFactory(server.app)
-    token = people.session(people.add("ops@example.gov.uk", operator=True))
+    token = people.session(people.add("ops@example.gov.uk", operator=True), second_factor=True)
     page.context.add_cookies([{"name": SESSION_COOKIE, "value": token, "domain": "127.0.0.1", "path": "/", "secure": True, "httpOnly": True}])
     page.goto(server.url + PAGE)
     page.get_by_role("button", name="Yes, this page was useful").click()
