@@ -39,11 +39,11 @@ run: build ## set up, build and serve site and app on http://127.0.0.1:$(PORT)
 	$(BIN)/tie serve
 
 test: $(STAMP) ## set up and run every test
-	$(BIN)/ruff check generator functions tests benchmarks
+	$(BIN)/ruff check model generator functions tests benchmarks
 	$(BIN)/pytest -q
 
 lint: $(STAMP) ## lint the code (ruff check)
-	$(BIN)/ruff check generator functions tests benchmarks
+	$(BIN)/ruff check model generator functions tests benchmarks
 
 bench-build: $(STAMP) ## measure the site build and a first search at 100, 1,000 and 5,000 resources (slow)
 	$(BIN)/python -m benchmarks.build_scale

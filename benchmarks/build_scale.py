@@ -6,7 +6,7 @@ into a temporary content tree, then measures, side by side in one run:
 - the full `tie build` (check, generate, MkDocs with the sanitiser, the search index alongside, feed,
   CSP), as a subprocess;
 - a bare `mkdocs build` of the exact Markdown that build wrote, with the same theme, the same small
-  nav, Markdown's and pymdownx's extensions but not the Exchange's own (generator.mdsafe), and no
+  nav, Markdown's and pymdownx's extensions but not the Exchange's own (generator.safe.mdsafe), and no
   plugins: the baseline the generator's overhead is measured against;
 - a `mkdocs build` of the same Markdown with Material's `search` plugin, for the size of the
   search_index.json that Material's search downloads whole on a visitor's first search;

@@ -60,9 +60,9 @@ CSRF = "b" * 43  # the form token: any value the cookie and the header agree on
 
 def answer_sets(count: int, seed_value: int = 7) -> list[dict]:
     """`count` different whole responses to the real questionnaire, for a unitary council."""
-    from functions.answers import applicable
-    from generator import vocabulary as v
-    from generator.questionnaire import latest, load_all
+    from functions.assessment.answers import applicable
+    from model import vocabulary as v
+    from model.questionnaire import latest, load_all
 
     editions, _ = load_all(QUESTIONNAIRE)
     ids = applicable(latest(editions), "unitary")

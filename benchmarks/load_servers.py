@@ -171,9 +171,12 @@ class Member:
 
 def seed(database_url: str, secret: str, count: int) -> tuple[str, list[Member]]:
     """Migrate the store, then make `count` members of COUNCIL with sessions, and open its round."""
-    from functions import memberships, people, rounds, sessions
+    from functions.assessment import rounds
+    from functions.councils import memberships
+    from functions.people import sessions
+    from functions.people import store as people
     from functions.store import Store
-    from generator.questionnaire import latest, load_all
+    from model.questionnaire import latest, load_all
 
     editions, problems = load_all(QUESTIONNAIRE)
     assert not problems, problems

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import vocabulary as v
-from generator.kinds import KINDS, Kind
+from generator.content.kinds import KINDS, Kind
+from model import vocabulary as v
 
 DOMAIN_WORDS = """
 the and of to a in for we our with that this is was on by as it at from
@@ -103,7 +103,7 @@ class Inputs:
 
 def inputs(councils: str, questionnaire_dir: Path) -> Inputs:
     """Read the register's codes and the questionnaire's statement ids, as `tie check` will."""
-    from generator import questionnaire, register
+    from model import questionnaire, register
 
     reg = register.load(councils)
     editions, problems = questionnaire.load_all(questionnaire_dir)

@@ -10,37 +10,38 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from generator import csp, library_index, questionnaire, register
-
-from . import errors, web
-from .clock import Clock
-from .mail import mailer as make_mailer
-from .security import SecurityMiddleware
-from .settings import Settings
-from .store import Store
+from functions import errors, web
+from functions.clock import Clock
+from functions.mail import mailer as make_mailer
+from functions.settings import Settings
+from functions.store import Store
+from functions.web.security import SecurityMiddleware
+from model import questionnaire, register, site
 
 log = logging.getLogger("exchange")
 
-# Each feature is a module with `api_routes` (mounted under /api), `page_routes` (under /app) and,
-# optionally, `middleware` (a list of starlette Middleware, innermost last). A new feature
-# registers here, the same way the built-in ones do.
-FEATURES = (
-    "functions.health",
-    "functions.sessions",
-    "functions.signin",
+# The app is these packages by domain. Each lists in its `FEATURES` the modules that bring routes:
+# `api_routes` (mounted under /api), `page_routes` (under /app), optionally `middleware` (a list of
+# starlette Middleware, innermost last) and their part of the OpenAPI description. A new feature
+# registers in its package, the same way the built-in ones do.
+PACKAGES = (
+    "functions.people",
     "functions.councils",
-    "functions.invitations",
-    "functions.two_factor",
-    "functions.accounts",
     "functions.feedback",
-    "functions.openapi",
-    "functions.assessment_api",
-    "functions.assessment_pages",
-    "functions.redirects",
-    "functions.operator_pages",
-    "functions.consensus_pages",
-    "functions.results_pages",
+    "functions.assessment",
+    "functions.consensus",
+    "functions.results",
+    "functions.web",
 )
+
+
+def feature_modules() -> list:
+    """Every feature module, package by package, in the order their routes and middleware apply."""
+    modules = []
+    for name in PACKAGES:
+        package = importlib.import_module(name)
+        modules += [importlib.import_module(f"{name}.{module}") for module in package.FEATURES]
+    return modules
 
 
 class StartupError(Exception):
@@ -59,14 +60,14 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
     store = store or Store(settings.database_url)
     store.migrate()
 
-    modules = [importlib.import_module(name) for name in FEATURES]
+    modules = feature_modules()
     api_routes = [r for m in modules for r in getattr(m, "api_routes", [])]
     page_routes = [r for m in modules for r in getattr(m, "page_routes", [])]
     middleware = [
         Middleware(
             SecurityMiddleware,
             origin=settings.origin,
-            script_hashes=csp.read(settings.site_dir),
+            script_hashes=site.script_hashes(settings.site_dir),
             https=settings.site_url.startswith("https://"),
         )
     ]
@@ -84,6 +85,6 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
     app.state.register = reg
     app.state.editions = editions
     app.state.round_editions = {}  # round id -> (council, edition id), as read: a round's edition never changes
-    app.state.library = library_index.read(settings.site_dir)  # the library's metadata, for next steps
+    app.state.library = site.library(settings.site_dir)  # the library's metadata, for next steps
     app.state.templates = web.templates(settings.site_dir)
     return app

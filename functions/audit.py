@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .ids import new_id
-from .store import Tx
+from functions.ids import new_id
+from functions.store import Tx
 
 
 def record(tx: Tx, at: int, action: str, actor: str | None, subject: str | None = None, council: str | None = None, **detail) -> None:

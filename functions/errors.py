@@ -8,9 +8,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from .ratelimit import RateLimited
-from .security import MAX_BODY, BodyTooLarge
-from .store import Conflict, StoreError
+from functions.store import Conflict, StoreError
+from functions.web.ratelimit import RateLimited
+from functions.web.security import MAX_BODY, BodyTooLarge
 
 log = logging.getLogger("exchange")
 
@@ -42,7 +42,7 @@ def respond(request: Request, status: int, message: str, problems: list | None =
             body["error"]["problems"] = problems
         return JSONResponse(body, status_code=status, headers=headers)
     try:
-        from .web import render
+        from functions.web import render
 
         response = render(request, "error.html", status=status, page_title=TITLES.get(status, "Error"), message=message, problems=problems or [])
         response.headers.update(headers or {})  # Retry-After on 429, Location on redirects

@@ -15,12 +15,12 @@ from urllib.parse import quote
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from . import memberships
-from .memberships import Membership
-from .people import Person
-from .security import NOT_FOUND
-from .store import Tx
-from .web import blocking
+from functions.councils import memberships
+from functions.councils.memberships import Membership
+from functions.people.store import Person
+from functions.store import Tx
+from functions.web import blocking
+from functions.web.security import NOT_FOUND
 
 
 class Redirect(HTTPException):

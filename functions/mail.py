@@ -15,7 +15,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import addresses
+from functions.people import addresses
 
 log = logging.getLogger("exchange")
 

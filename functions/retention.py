@@ -1,6 +1,6 @@
 """Retention: the one list of what expires and when, and the job (`tie retention`, nightly) that removes it.
 
-The periods are those the privacy notice (generator/pages/privacy.md) states; tests check the two
+The periods are those the privacy notice (generator/pages/text/privacy.md) states; tests check the two
 agree. A feature with data that expires adds a Step to STEPS.
 """
 
@@ -10,8 +10,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import audit, feedback, idempotency, people, privacy, ratelimit, responses, sessions
-from .store import Store, Tx
+from functions import audit
+from functions.assessment import idempotency, responses
+from functions.feedback import feedback
+from functions.people import privacy, sessions
+from functions.people import store as people
+from functions.store import Store, Tx
+from functions.web import ratelimit
 
 log = logging.getLogger("exchange")
 

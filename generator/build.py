@@ -15,25 +15,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (
-    addresses,
-    csp,
-    decap,
-    feed,
-    library_index,
-    listings,
-    redirects,
-    related,
-    resource_page,
-    search_index,
-    site_pages,
-    workers,
-)
-from .content import Resource
-from .docspaths import docs_path
-from .facets import FACETS
-from .library import Library
-from .register import Register
+from generator import editor as decap
+from generator import workers
+from generator.content import ledger as addresses
+from generator.content.facets import FACETS
+from generator.content.library import Library
+from generator.content.resources import Resource
+from generator.pages import feed, library_index, listings, redirects, related, resource_page, site_pages
+from generator.pages.docspaths import docs_path
+from generator.safe import csp
+from generator.search import index as search_index
+from model.register import Register
+from model.site import SHELL_ADDRESS
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -144,7 +137,7 @@ def write_other_pages(lib: Library, docs: Path, contributing: Path, extra_pages:
         ]
     )
     write(site_pages.self_assessment(lib.edition))
-    write([(site_pages.SHELL_ADDRESS, site_pages.SHELL_MARKDOWN)])
+    write([(SHELL_ADDRESS, site_pages.SHELL_MARKDOWN)])
     write(site_pages.prose_pages(contributing))
     write(extra_pages)
     shutil.copytree(ASSETS, docs / "assets")
@@ -206,8 +199,8 @@ def warm_renderer() -> None:
 
 def render_and_count(config_file: str, docs: str, site: str, nonce: str) -> int:
     """Render with MkDocs (in the renderer's own process); the number of pages whose contributed part
-    carrying this build's nonce was cleaned (generator/mdsafe.py)."""
-    from . import mdsafe
+    carrying this build's nonce was cleaned (generator/safe/mdsafe.py)."""
+    from generator.safe import mdsafe
 
     render(Path(config_file), Path(docs), Path(site))
     return mdsafe.CLEANED[nonce]
@@ -235,7 +228,7 @@ def _template_pages(site: Path, resource_address: str | None) -> list[Path]:
     """One built page of each template: its inline scripts are every page's of that template (Material's
     depend on the template and mkdocs.yml, not on a page's content; extra.scope makes them the same at any depth)."""
     rels = ["index.html", "library/index.html", "themes/governance/index.html", "search/index.html", "self-assessment/index.html",
-            "about/index.html", "whats-new/index.html", "404.html", site_pages.SHELL_ADDRESS.strip("/") + "/index.html"]  # fmt: skip
+            "about/index.html", "whats-new/index.html", "404.html", SHELL_ADDRESS.strip("/") + "/index.html"]  # fmt: skip
     if resource_address:
         rels.append(docs_path(resource_address).removesuffix(".md") + "/index.html")
     return [site / rel for rel in rels if (site / rel).is_file()]
@@ -293,7 +286,7 @@ def build(
         if cleaned != len(lib.published):
             raise BuildError(
                 f"sanitise: {len(lib.published)} resource pages, but {cleaned} had their contributed part cleaned; "
-                "mkdocs.yml must list generator.mdsafe in markdown_extensions"
+                "mkdocs.yml must list generator.safe.mdsafe in markdown_extensions"
             )
         with timer.step("index"):  # waiting for the index, written alongside MkDocs: see "indexer"
             library.result()

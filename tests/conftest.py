@@ -203,7 +203,7 @@ def run_live(app, port: int):
 def built_site(tmp_path_factory) -> Path:
     """The example content built once for the session by the real `tie build` (MkDocs strict, the search index)."""
     from generator.build import build
-    from generator.library import load
+    from generator.content.library import load
 
     tmp = tmp_path_factory.mktemp("built")
     lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
@@ -291,7 +291,8 @@ class PeopleFactory:
     app: object
 
     def add(self, email: str, council: str | None = None, role: str = "member", operator: bool = False):
-        from functions import memberships, people
+        from functions.councils import memberships
+        from functions.people import store as people
 
         store, now = self.app.state.store, self.app.state.clock.now()
         with store.transaction() as tx:
@@ -303,14 +304,14 @@ class PeopleFactory:
             return people.by_id(tx, person.id)
 
     def join(self, person, council: str, role: str = "member") -> None:
-        from functions import memberships
+        from functions.councils import memberships
 
         with self.app.state.store.transaction() as tx:
             memberships.add(tx, person.id, council, role, "invitation", self.app.state.clock.now())
 
     def session(self, person, second_factor: bool = False) -> str:
         """A new session for the person; returns the cookie's value."""
-        from functions import sessions
+        from functions.people import sessions
 
         state = self.app.state
         with state.store.transaction() as tx:
@@ -321,7 +322,7 @@ class PeopleFactory:
 
     def sign_in(self, client, person, second_factor: bool = False) -> str:
         """Sign the test client in as the person (replacing any session cookie it had)."""
-        from functions.security import SESSION_COOKIE
+        from functions.web.security import SESSION_COOKIE
 
         token = self.session(person, second_factor)
         client.cookies.set(
@@ -337,7 +338,7 @@ def people(app) -> PeopleFactory:
 
 def form_token(client) -> str:
     """The form token for the test client, fetching a page to get one if it has none yet."""
-    from functions.security import CSRF_COOKIE
+    from functions.web.security import CSRF_COOKIE
 
     token = client.cookies.get(CSRF_COOKIE)
     if not token:
@@ -358,7 +359,7 @@ def library_site(tmp_path_factory) -> Path:
     import shutil
 
     from generator.build import build
-    from generator.library import load
+    from generator.content.library import load
 
     tmp = tmp_path_factory.mktemp("library")
     content = tmp / "content"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from functions import memberships
-from functions import people as people_module
-from functions.security import CSRF_FIELD
+from functions.councils import memberships
+from functions.people import store as people_module
+from functions.web.security import CSRF_FIELD
 from tests.conftest import form_token
 
 

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from functions import addresses, mail
+from functions import mail
 from functions.mail import MailError, Message, SmtpMailer
-from functions.security import CSRF_FIELD
+from functions.people import addresses
+from functions.web.security import CSRF_FIELD
 from tests.conftest import form_token
 
 ATTACK = "=?utf-8?q?attacker=40evil.com?=,nobody@aberdeencity.gov.uk"
@@ -148,7 +149,8 @@ def test_an_invitation_is_accepted_by_the_same_address_written_differently(clien
 
 
 def test_a_council_domain_matches_addresses_whatever_their_case(app):
-    from functions import councils, people
+    from functions.councils import councils
+    from functions.people import store as people
 
     with app.state.store.transaction() as tx:
         councils.add_domain(tx, "ABE", " @AberdeenCity.GOV.uk", 1)

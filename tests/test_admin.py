@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions import memberships, people
+from functions.councils import memberships
+from functions.people import store as people
 from functions.store import Store
 from generator.__main__ import main
 from tests.conftest import COUNCILS

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from functions import answers
-from functions.responses import Answer
-from generator.questionnaire import load_all
+from functions.assessment import answers
+from functions.assessment.responses import Answer
+from model.questionnaire import load_all
 
 EXAMPLES = Path(__file__).parent / "examples" / "questionnaire"
 

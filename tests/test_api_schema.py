@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from starlette.routing import Mount, Route
 
-from functions import memberships, rounds
-from functions.security import CSRF_COOKIE, SESSION_COOKIE
-
-from .conftest import PeopleFactory
+from functions.assessment import rounds
+from functions.councils import memberships
+from functions.web.security import CSRF_COOKIE, SESSION_COOKIE
+from tests.conftest import PeopleFactory
 
 COUNTY = "ESX"
 CASES = 500  # per operation

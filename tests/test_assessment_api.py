@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from functions import responses, rounds
-from functions.security import MAX_BODY
-
-from .conftest import form_token
+from functions.assessment import responses, rounds
+from functions.web.security import MAX_BODY
+from tests.conftest import form_token
 
 COUNTY, DISTRICT = "ESX", "BRM"  # East Sussex (county), Bromsgrove (district)
 COMPLETE_COUNTY = {
@@ -236,8 +235,7 @@ def test_the_same_rules_hold_on_postgresql(settings, smtp_server, postgres_url):
     from starlette.testclient import TestClient
 
     from functions.app import create_app
-
-    from .conftest import PeopleFactory
+    from tests.conftest import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     try:
@@ -439,8 +437,7 @@ def test_one_answer_follows_the_same_rules_on_postgresql(settings, smtp_server, 
     from starlette.testclient import TestClient
 
     from functions.app import create_app
-
-    from .conftest import PeopleFactory
+    from tests.conftest import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     try:
@@ -477,10 +474,9 @@ def test_one_answer_on_postgresql_is_saved_in_one_statement_once_its_round_is_kn
     member removed, another council's address, a cleared answer."""
     from starlette.testclient import TestClient
 
-    from functions import memberships
     from functions.app import create_app
-
-    from .conftest import PeopleFactory
+    from functions.councils import memberships
+    from tests.conftest import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     store = pg.state.store

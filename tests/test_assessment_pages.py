@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from functions import audit, responses, rounds
-
-from .conftest import form_token
-from .html_tree import parse
+from functions import audit
+from functions.assessment import responses, rounds
+from tests.conftest import form_token
+from tests.html_tree import parse
 
 COUNTY = "ESX"
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from functions import idempotency, privacy, responses, retention, rounds
-from functions.responses import Answer
+from functions import retention
+from functions.assessment import idempotency, responses, rounds
+from functions.assessment.responses import Answer
+from functions.people import privacy
 
 DAY = 86400
 AT = 1767225600 + 10 * DAY  # 11 January 2026
 
 
 def _setup(fresh_store):
-    from functions import memberships, people
+    from functions.councils import memberships
+    from functions.people import store as people
 
     with fresh_store.transaction() as tx:
         ann, _ = people.find_or_create(tx, "ann@eastsussex.gov.uk", AT)

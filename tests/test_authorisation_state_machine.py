@@ -33,7 +33,7 @@ from starlette.testclient import TestClient
 
 from functions.app import create_app
 from functions.mail import OutboxMailer
-from functions.security import CSRF_FIELD
+from functions.web.security import CSRF_FIELD
 from tests.conftest import PeopleFactory, form_token, make_settings
 
 COUNCILS = ("ABE", "ABD", "ANS")  # three unitary councils: the same seven statements apply to each

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import bodycheck
+from generator.content import bodycheck
 
 SITE = bodycheck.Site(
     files=frozenset({"guidance/here.md", "tools/checklist.md", "tools/form.pdf"}),

@@ -11,11 +11,13 @@ import pytest
 import yaml
 
 from functions.settings import ROOT
-from generator import library_index, mdsafe, sanitise, search_index
 from generator.build import BuildError, build
-from generator.library import load
-from generator.mdtext import front_matter
-from generator.resource_page import START
+from generator.content.library import load
+from generator.pages.mdtext import front_matter
+from generator.pages.resource_page import START
+from generator.safe import mdsafe, sanitise
+from generator.search import index as search_index
+from model import site as built
 from tests.conftest import COUNCILS, EXAMPLES
 
 TODAY = dt.date(2026, 11, 27)  # fixed, so which pages are due for review does not depend on the day the tests run
@@ -190,7 +192,7 @@ def test_permalink_marks_survive_the_sanitiser(site):
 
 
 def test_every_resource_page_has_its_contributed_part_cleaned_and_no_marker_left(site):
-    resources = {r["url"] for r in library_index.read(site)}
+    resources = {r["url"] for r in built.library(site)}
     assert len(resources) == 8
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -218,7 +220,7 @@ def test_the_table_of_contents_links_to_contributed_headings(site):
 def test_headings_reach_the_table_of_contents_with_plain_ids_and_their_own_text(heading, anchor):
     import markdown
 
-    md = markdown.Markdown(extensions=["attr_list", "toc", "generator.mdsafe"])
+    md = markdown.Markdown(extensions=["attr_list", "toc", "generator.safe.mdsafe"])
     html = md.convert(heading)
     assert html.startswith(f'<h2 id="{anchor}">Costs')
     assert md.toc_tokens[0]["id"] == anchor and md.toc_tokens[0]["name"] == "Costs"
@@ -231,9 +233,9 @@ def test_the_skip_link_leads_to_the_title_of_a_resource(site):
 
 
 def test_every_page_has_its_inline_scripts_hashed_for_the_content_security_policy(site):
-    from generator import csp
+    from generator.safe import csp
 
-    hashes = csp.read(site)
+    hashes = built.script_hashes(site)
     for page in site.rglob("*.html"):
         assert csp.script_hashes(page.read_text(encoding="utf-8")) <= hashes, page
     policy = (site / "_headers").read_text()
@@ -266,7 +268,7 @@ def test_a_library_with_problems_is_not_built(tmp_path):
 
 
 def render_markdown(text: str) -> str:
-    """Markdown as MkDocs renders it here: the extensions of mkdocs.yml, generator.mdsafe among them."""
+    """Markdown as MkDocs renders it here: the extensions of mkdocs.yml, generator.safe.mdsafe among them."""
     import markdown
 
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -314,13 +316,13 @@ def test_the_cleaning_step_is_markdowns_last():
 
 def test_a_build_whose_pages_were_not_cleaned_fails(tmp_path):
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["markdown_extensions"].remove("generator.mdsafe")
+    config["markdown_extensions"].remove("generator.safe.mdsafe")
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "contributing.md", tmp_path / "docs")
     lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
-    with pytest.raises(BuildError, match=r"6 resource pages, but 0 had their contributed part cleaned; .*generator\.mdsafe"):
+    with pytest.raises(BuildError, match=r"6 resource pages, but 0 had their contributed part cleaned; .*generator\.safe\.mdsafe"):
         build(lib, tmp_path, tmp_path / "build" / "docs", tmp_path / "site", EXAMPLES / "content", today=TODAY)
 
 

@@ -16,9 +16,9 @@ import pytest
 from benchmarks import synthetic
 from functions.settings import ROOT
 from generator.build import build
-from generator.library import load
-from generator.listings import PAGE_SIZE
-from generator.related import RELATED
+from generator.content.library import load
+from generator.pages.listings import PAGE_SIZE
+from generator.pages.related import RELATED
 from tests.conftest import COUNCILS, EXAMPLES
 from tests.html_tree import parse
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from functions import consensus, people, privacy, rounds
-from generator.questionnaire import load_all
+from functions.assessment import rounds
+from functions.consensus import store as consensus
+from functions.people import privacy
+from functions.people import store as people
+from model.questionnaire import load_all
 from tests.conftest import EXAMPLES
 
 T0 = 1_780_000_000  # 2026-05-28

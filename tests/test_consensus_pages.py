@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from functions import audit, consensus, responses, rounds
-from functions.responses import Answer
+from functions import audit
+from functions.assessment import responses, rounds
+from functions.assessment.responses import Answer
+from functions.consensus import store as consensus
 from tests.conftest import form_token
 
 T0 = 1_780_000_000

@@ -9,11 +9,14 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
-from generator import decap, fieldcheck, frontmatter
+from generator import editor as decap
 from generator.build import BuildError, build
-from generator.fields import BY_NAME, FIELDS
-from generator.kinds import KINDS
-from generator.library import load
+from generator.content import fieldcheck
+from generator.content.fields import BY_NAME, FIELDS
+from generator.content.kinds import KINDS
+from generator.content.library import load
+from model import frontmatter
+from model.site import ADMIN_POLICY
 from tests.conftest import COUNCILS, EXAMPLES, make_settings
 
 BACKEND = decap.Backend("example-org/exchange", "main", "https://oauth.exchange.example", "https://exchange.example")
@@ -163,7 +166,7 @@ def test_the_build_writes_the_editor_with_its_script_served_from_the_site(editor
     assert not re.search(r"<script[^>]+src=\"(https?:)?//", index)  # nothing from another host
     assert (admin / "decap-cms.js").read_text() == "/* decap-cms.js */\n"
     assert yaml.safe_load((admin / "config.yml").read_text()) == yaml.safe_load(yaml.safe_dump(config))
-    assert f"/admin/*\n  ! Content-Security-Policy\n  Content-Security-Policy: {decap.ADMIN_POLICY}\n" in (editor_site / "_headers").read_text()
+    assert f"/admin/*\n  ! Content-Security-Policy\n  Content-Security-Policy: {ADMIN_POLICY}\n" in (editor_site / "_headers").read_text()
 
 
 @pytest.mark.parametrize("editor", [True, False])

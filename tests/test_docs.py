@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from functions.settings import ROOT
-from generator import fieldcheck
-from generator.fields import FIELDS
-from generator.frontmatter import parse
-from generator.kinds import KINDS
+from generator.content import fieldcheck
+from generator.content.fields import FIELDS
+from generator.content.kinds import KINDS
+from model.frontmatter import parse
 
 GUIDE = ROOT / "docs" / "contributing.md"
 BASE = {

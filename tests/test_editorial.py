@@ -14,7 +14,7 @@ import pytest
 from functions.settings import ROOT
 from generator.__main__ import main
 from generator.build import build
-from generator.library import load
+from generator.content.library import load
 from tests.conftest import COUNCILS, EXAMPLES
 
 TODAY = dt.date(2027, 1, 5)

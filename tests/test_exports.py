@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from functions import exports, next_steps, results
-from generator.questionnaire import load_all
+from functions.results import compute as results
+from functions.results import exports, next_steps
+from model.questionnaire import load_all
 from tests.conftest import EXAMPLES
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions import feedback
-from functions.security import CSRF_FIELD
+from functions.feedback import feedback
+from functions.web.security import CSRF_FIELD
 from tests.conftest import form_token
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
@@ -198,7 +198,7 @@ def test_the_nightly_retention_job_removes_old_feedback(app):
 def test_the_answers_forms_unclear_link_opens_a_page_that_says_the_answers_are_still_open(client):
     import re
 
-    from generator.feedback_links import unclear_link
+    from functions.feedback.links import unclear_link
 
     link = unclear_link("FIN-01")
     assert 'target="_blank"' in link and "opens in a new tab" in link

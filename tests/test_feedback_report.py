@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from functions import feedback_report as report
-from functions.feedback import Feedback, record
+from functions.feedback import report
+from functions.feedback.feedback import Feedback, record
 from functions.store import Store
 from generator.__main__ import main
 

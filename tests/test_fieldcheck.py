@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator import fieldcheck
-from generator.fields import FIELDS
-from generator.frontmatter import parse
-from generator.kinds import KINDS
+from generator.content import fieldcheck
+from generator.content.fields import FIELDS
+from generator.content.kinds import KINDS
+from model.frontmatter import parse
 
 CTX = fieldcheck.Context(councils=frozenset({"ABE", "BIR"}), statements=frozenset({"FIN-01", "FIN-02"}))
 GOOD = """title: Running a budget consultation

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from functions import answers
-from generator import form
-from generator import vocabulary as v
-from generator.questionnaire import load_all
-
-from .html_tree import parse
+from functions.assessment import answers, form
+from model import vocabulary as v
+from model.questionnaire import load_all
+from tests.html_tree import parse
 
 EXAMPLES = Path(__file__).parent / "examples" / "questionnaire"
 BASE = "/app/councils/E07000223/rounds/r1/answer/"

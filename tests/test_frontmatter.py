@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.frontmatter import load_file, parse
+from model.frontmatter import load_file, parse
 
 
 def parsed(text: str):

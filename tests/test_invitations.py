@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from functions import invitations, memberships
 from functions.clock import FixedClock
-from functions.security import CSRF_FIELD
+from functions.councils import invitations, memberships
+from functions.web.security import CSRF_FIELD
 from tests.conftest import form_token
 
 LINK = re.compile(r"https://testserver(/app/invitations/[\w-]+)")
@@ -120,7 +120,7 @@ def test_the_store_keeps_only_a_hash_of_the_invitation(client, people, ada, smtp
 
 
 def test_a_super_user_cannot_fill_someones_inbox_with_invitations(client, people, smtp_server):
-    from functions import invitations
+    from functions.councils import invitations
 
     lead = people.add("lead@aberdeencity.gov.uk", council="ABE", role="super-user")
     people.sign_in(client, lead, second_factor=True)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from functions.local_paths import local_path
-from functions.security import CSRF_FIELD
+from functions.web.local_paths import local_path
+from functions.web.security import CSRF_FIELD
 from tests.conftest import form_token
 
 OFF_SITE = [
@@ -81,7 +81,7 @@ def test_the_second_factor_page_never_links_to_another_site(client, people):
 
 
 def test_the_second_factor_form_never_sends_people_to_another_site(client, people, app):
-    from functions import two_factor
+    from functions.people import two_factor
 
     ada = people.add("ada@aberdeencity.gov.uk")
     people.sign_in(client, ada)

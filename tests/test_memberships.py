@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
-from functions import memberships, people
-from functions.memberships import LastSuperUser
+from functions.councils import memberships
+from functions.councils.memberships import LastSuperUser
+from functions.people import store as people
 
 NOW = 1_900_000_000
 

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from generator.__main__ import main
-from generator.kinds import KINDS
-from generator.new import create
+from generator.content.kinds import KINDS
+from generator.content.new import create
 from tests.conftest import COUNCILS, EXAMPLES
 
 
@@ -48,7 +48,7 @@ def test_a_new_file_is_a_draft_with_the_title_and_todays_dates(content):
 
 
 def test_a_new_draft_is_checked_but_not_published(content, tmp_path):
-    from generator.library import load
+    from generator.content.library import load
 
     shutil.copytree(EXAMPLES / "content", content, dirs_exist_ok=True)
     create(content, "tool", "A new checklist")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from functions import next_steps, results
-from generator.questionnaire import load_all
+from functions.results import compute as results
+from functions.results import next_steps
+from model.questionnaire import load_all
 from tests.conftest import EXAMPLES
 
 

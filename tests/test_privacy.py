@@ -6,8 +6,12 @@ import json
 
 import pytest
 
-from functions import audit, councils, feedback, invitations, memberships, people, privacy, sessions, signin, two_factor
-from functions.security import CSRF_FIELD
+from functions import audit
+from functions.councils import councils, invitations, memberships
+from functions.feedback import feedback
+from functions.people import privacy, sessions, signin, two_factor
+from functions.people import store as people
+from functions.web.security import CSRF_FIELD
 from tests.conftest import form_token
 
 NOW = 1_900_000_000

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from functions.settings import ROOT
-from generator import questionnaire as q
-from generator import vocabulary as v
+from model import questionnaire as q
+from model import vocabulary as v
 
 # A small valid edition: one statement per theme. Each bad input below is this text with one edit.
 VALID = """\

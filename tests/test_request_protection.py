@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from functions import memberships
-from functions.security import CSRF_COOKIE, CSRF_FIELD
+from functions.councils import memberships
+from functions.web.security import CSRF_COOKIE, CSRF_FIELD
 from tests.conftest import form_token, make_settings
 
 
@@ -125,7 +125,7 @@ def test_the_form_token_cookie_is_host_only_secure_http_only_and_strict(client):
 
 
 def test_cookies_are_read_among_others_quoted_or_split_and_nonsense_names_nothing():
-    from functions.security import SESSION_COOKIE, cookie_value
+    from functions.web.security import SESSION_COOKIE, cookie_value
 
     def scope(*values: str) -> dict:
         return {"headers": [(b"accept", b"*/*")] + [(b"cookie", v.encode("latin-1")) for v in values]}
@@ -141,8 +141,8 @@ def test_cookies_are_read_among_others_quoted_or_split_and_nonsense_names_nothin
 @pytest.fixture
 def on_either_database(tmp_path, store_url):
     """The app on SQLite or PostgreSQL, East Sussex's open round, and its super-user signed in with a form token."""
-    from functions import rounds
     from functions.app import create_app
+    from functions.assessment import rounds
     from tests.conftest import PeopleFactory
 
     app = create_app(make_settings(tmp_path, database_url=store_url))

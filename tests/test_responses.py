@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from functions import memberships, people, responses, rounds
-from functions.responses import Answer, StaleVersion
+from functions.assessment import responses, rounds
+from functions.assessment.responses import Answer, StaleVersion
+from functions.councils import memberships
+from functions.people import store as people
 
 AT = 1767225600 + 86400 * 10  # 11 January 2026, UTC
 E = "E07000223"

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from functions import results
-from generator.questionnaire import load_all
+from functions.results import compute as results
+from model.questionnaire import load_all
 from tests.conftest import EXAMPLES
 
 

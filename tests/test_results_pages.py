@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from functions import consensus, responses, rounds
-from functions.responses import Answer
+from functions.assessment import responses, rounds
+from functions.assessment.responses import Answer
+from functions.consensus import store as consensus
 from tests.conftest import make_settings
 from tests.html_tree import parse
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 import time
 
-from functions import audit, idempotency, invitations, memberships, people, ratelimit, retention, sessions, signin, two_factor
+from functions import audit, retention
+from functions.assessment import idempotency
+from functions.councils import invitations, memberships
 from functions.ids import new_id
+from functions.people import sessions, signin, two_factor
+from functions.people import store as people
 from functions.settings import ROOT
+from functions.web import ratelimit
 
 DAY = 86400
 
@@ -86,7 +91,7 @@ def test_the_audit_log_refuses_early_deletion_and_any_change(fresh_store):
 
 
 def test_the_privacy_notice_states_the_periods_the_code_applies():
-    notice = (ROOT / "generator" / "pages" / "privacy.md").read_text(encoding="utf-8")
+    notice = (ROOT / "generator" / "pages" / "text" / "privacy.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|$", notice, re.M))
     assert f"({signin.LINK_VALID // 60} minutes)" in rows["Sign-in links"]
     assert f"{signin.ADDRESS_MAILS.hits} emails have gone that hour" in rows["Sign-in links"]

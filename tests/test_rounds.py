@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions import people, rounds
+from functions.assessment import rounds
+from functions.people import store as people
 from functions.store import Conflict
 
 JAN_2026 = 1767225600 + 86400 * 10  # 11 January 2026, UTC

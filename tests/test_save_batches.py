@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from functions import save_batches
 from functions.store import Conflict
+from functions.store import batches as save_batches
 
 
 def run_on_own_loop(coroutine):

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import search_index as si
-from generator.library import load
+from generator.content.library import load
+from generator.search import index as si
 from tests.conftest import COUNCILS, EXAMPLES
 
-SEARCH_JS = Path(si.__file__).parent / "assets" / "search.js"
+SEARCH_JS = Path(si.__file__).parent.parent / "assets" / "search.js"
 
 
 def doc(url: str, title: str, summary: str = "", body: str = "", kind: str = "guidance", themes=("governance",), routes=(), findable=""):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from functions import people, sessions
 from functions.clock import FixedClock
 from functions.ids import digest
-from functions.security import SESSION_COOKIE
+from functions.people import sessions
+from functions.people import store as people
+from functions.web.security import SESSION_COOKIE
 
 START = 1_900_000_000
 
@@ -99,8 +100,7 @@ def test_a_database_out_of_reach_at_the_session_lookup_is_a_clear_503_not_a_500(
     from starlette.testclient import TestClient
 
     from functions.app import create_app
-
-    from .conftest import PeopleFactory
+    from tests.conftest import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     with TestClient(pg, base_url="https://testserver", raise_server_exceptions=False) as client:

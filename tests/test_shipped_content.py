@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from functions.settings import ROOT
-from generator.kinds import KINDS
-from generator.library import Library, load
-from generator.vocabulary import THEMES
+from generator.content.kinds import KINDS
+from generator.content.library import Library, load
+from model.vocabulary import THEMES
 from tests.conftest import COUNCILS
 
 CONTENT = ROOT / "content"

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from functions import signin
 from functions.clock import FixedClock
-from functions.security import CSRF_FIELD, SESSION_COOKIE
+from functions.people import signin
+from functions.web.security import CSRF_FIELD, SESSION_COOKIE
 from tests.conftest import form_token
 
 LINK = re.compile(r"https://testserver(/app/sign-in/link\?token=[\w-]+)")

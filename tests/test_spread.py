@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from functions import spread
-from generator.questionnaire import load_all
+from functions.consensus import spread
+from model.questionnaire import load_all
 from tests.conftest import EXAMPLES
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from functions.times import uk_time
+from functions.web.times import uk_time
 
 
 def at(*moment) -> int:

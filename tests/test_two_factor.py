@@ -7,9 +7,9 @@ import re
 import pyotp
 import pytest
 
-from functions import two_factor
 from functions.clock import FixedClock
-from functions.security import CSRF_FIELD
+from functions.people import two_factor
+from functions.web.security import CSRF_FIELD
 from tests.conftest import form_token
 
 START = 1_900_000_020
@@ -114,7 +114,7 @@ def test_guessing_codes_is_limited(client, people, ada, clock):
 
 
 def test_codes_one_step_either_side_are_accepted_and_no_further(fresh_store):
-    from functions import people
+    from functions.people import store as people
 
     with fresh_store.transaction() as tx:
         ada, _ = people.find_or_create(tx, "ada@aberdeencity.gov.uk", START)

@@ -57,7 +57,7 @@ def _council(reg, code: str | None) -> str:
 
 
 def _email(text: str) -> str:
-    from .. import addresses
+    from functions.people import addresses
 
     email = addresses.canonical(text)
     problem = addresses.problem(email)
@@ -67,7 +67,7 @@ def _email(text: str) -> str:
 
 
 def _person(tx, email: str):
-    from .. import people
+    from functions.people import store as people
 
     found = people.by_email(tx, email)
     if found is None:
@@ -77,7 +77,10 @@ def _person(tx, email: str):
 
 def perform(args, store, reg, now: int) -> list[str]:
     """Do what the arguments ask; returns the lines to print. Raises AdminError."""
-    from .. import addresses, audit, councils, memberships, people, privacy, sessions, two_factor
+    from functions import audit
+    from functions.councils import councils, memberships
+    from functions.people import addresses, privacy, sessions, two_factor
+    from functions.people import store as people
 
     with store.transaction() as tx:
         if args.what == "council-domain":
@@ -149,7 +152,8 @@ def perform(args, store, reg, now: int) -> list[str]:
 
 
 def _list(tx, args, reg) -> list[str]:
-    from .. import councils, memberships, people
+    from functions.councils import councils, memberships
+    from functions.people import store as people
 
     if args.kind == "councils":
         return [f"{c.code}\t{c.name}\t{c.type}\t{c.nation}\t{c.region}" for c in reg.sorted()]
@@ -164,10 +168,9 @@ def _list(tx, args, reg) -> list[str]:
 
 
 def run(args, settings) -> int:
-    from generator import register
-
-    from ..clock import Clock
-    from ..store import Store, StoreError
+    from functions.clock import Clock
+    from functions.store import Store, StoreError
+    from model import register
 
     try:
         reg = register.load(settings.councils)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import feedback_report as report
+from functions.feedback import report
 
 
 def add_arguments(parser):
@@ -15,8 +15,8 @@ def add_arguments(parser):
 
 
 def run(args, settings) -> int:
-    from ..clock import Clock
-    from ..store import Store, StoreError
+    from functions.clock import Clock
+    from functions.store import Store, StoreError
 
     try:
         period = report.period(args.since, args.until, Clock().now())

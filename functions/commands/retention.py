@@ -10,9 +10,9 @@ def add_arguments(parser):
 
 
 def run(args, settings) -> int:
-    from .. import retention
-    from ..clock import Clock
-    from ..store import Store, StoreError
+    from functions import retention
+    from functions.clock import Clock
+    from functions.store import Store, StoreError
 
     if args.schedule:
         for step in retention.STEPS:

@@ -12,8 +12,8 @@ def add_arguments(parser):
 def run(args, settings) -> int:
     import uvicorn
 
-    from ..app import StartupError, create_app
-    from ..store import StoreError
+    from functions.app import StartupError, create_app
+    from functions.store import StoreError
 
     try:
         app = create_app(settings)

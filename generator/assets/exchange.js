@@ -5,7 +5,7 @@
   "use strict";
 
   var SHOWN_AT_ONCE = 50; // as many as a listing page holds; "Show more" adds as many again
-  // The singular names of the kinds, as generator/kinds.py has them (library.json carries ids only).
+  // The singular names of the kinds, as generator/content/kinds.py has them (library.json carries ids only).
   var KIND_LABELS = {
     "case-study": "Case study", guidance: "Guidance", tool: "Tool",
     training: "Training", data: "Performance data", support: "Support offer"

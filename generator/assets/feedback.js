@@ -1,5 +1,5 @@
 /* Feedback in place. Every feedback form and link works without this file (plain POSTs that answer
-   with a thank-you page, functions/feedback.py); with it:
+   with a thank-you page, functions/feedback/feedback.py); with it:
    - forms marked data-tie-feedback are sent with fetch and replaced by the thank-you message;
    - "This question is unclear" links open a small box in place instead of a new tab, so that a
      person answering the self-assessment never leaves the page. The box is not a form (it may sit

@@ -1,4 +1,4 @@
-/* The search page (/search/): searches the static index that generator/search_index.py writes.
+/* The search page (/search/): searches the static index that generator/search/index.py writes.
    Words are normalised exactly as there (fold, tokens, stem, term), and a query is evaluated as its
    `search` does: every word must match, scores are summed, the last word being typed also matches the
    words it begins. The form is a plain GET form (/search/?q=…&kind=…&theme=…&route=…), so a search can be

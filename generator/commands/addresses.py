@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import addresses
-from ..library import load
+from generator.content import ledger as addresses
+from generator.content.library import load
 
 
 def add_arguments(parser):

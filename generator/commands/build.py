@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import decap
-from ..build import BuildError, build
-from ..library import load
+from generator import editor as decap
+from generator.build import BuildError, build
+from generator.content.library import load
 
 
 def add_arguments(parser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..library import load
+from generator.content.library import load
 
 
 def add_arguments(parser):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from ..kinds import KINDS
-from ..new import NewError, create
+from generator.content.kinds import KINDS
+from generator.content.new import NewError, create
 
 
 def add_arguments(parser):

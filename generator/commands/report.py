@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .. import stale
-from ..library import load
+from generator.content import stale
+from generator.content.library import load
 
 
 def _date(text: str) -> dt.date:

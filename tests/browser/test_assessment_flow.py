@@ -10,8 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from functions import audit, rounds
-from functions.security import SESSION_COOKIE
+from functions import audit
+from functions.assessment import rounds
+from functions.web.security import SESSION_COOKIE
 from tests.conftest import PeopleFactory, axe_violations
 
 pytestmark = pytest.mark.browser
@@ -274,7 +275,7 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
 
 
 def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, council):
-    from functions import consensus
+    from functions.consensus import store as consensus
 
     base = council["base"]
     context, page = signed_in(browser, live_server, council["su"], second_factor=True)

@@ -8,10 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from functions import responses, rounds
-from functions.security import SESSION_COOKIE
-
-from ..conftest import PeopleFactory, axe_violations
+from functions.assessment import responses, rounds
+from functions.web.security import SESSION_COOKIE
+from tests.conftest import PeopleFactory, axe_violations
 
 pytestmark = pytest.mark.browser
 COUNTY = "ESX"

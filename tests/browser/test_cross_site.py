@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from functions import memberships, people
+from functions.councils import memberships
+from functions.people import store as people
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import PeopleFactory, free_port
 

@@ -6,7 +6,7 @@ import pytest
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from functions.security import SESSION_COOKIE
+from functions.web.security import SESSION_COOKIE
 from tests.conftest import PeopleFactory, axe_violations
 
 pytestmark = pytest.mark.browser

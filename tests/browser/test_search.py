@@ -1,4 +1,4 @@
-"""Search: the static index (generator/search_index.py) and its page (assets/search.js), served by the app
+"""Search: the static index (generator/search/index.py) and its page (assets/search.js), served by the app
 under its Content Security Policy, in real Chromium. What the browser finds is checked against the same
 query evaluated in Python over the same files."""
 
@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from generator import search_index
+from generator.search import index as search_index
 from tests.browser.test_site_keyboard import assert_focus_is_visible, tab_to
 from tests.conftest import axe_violations
 

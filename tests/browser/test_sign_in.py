@@ -11,7 +11,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from functions import councils, invitations, people
+from functions.councils import councils, invitations
+from functions.people import store as people
 from tests.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -45,7 +46,7 @@ def test_a_person_signs_in_joins_councils_and_signs_out(request, live_server, sm
     with app.state.store.transaction() as tx:
         councils.add_domain(tx, "ABD", "shared.gov.uk", now)  # Aberdeenshire registered the domain
         ada, _ = people.find_or_create(tx, "ada@aberdeencity.gov.uk", now)
-        from functions import memberships
+        from functions.councils import memberships
 
         memberships.add(tx, ada.id, "ABE", "super-user", "operator", now)
         token = invitations.create(tx, app.state.settings.secret_key, "ABE", "cy@shared.gov.uk", "member", ada, now)

@@ -22,10 +22,10 @@ import yaml
 from playwright.sync_api import expect
 
 from functions.settings import ROOT
-from generator import content as content_module
 from generator.build import build
-from generator.kinds import BY_ID
-from generator.library import load
+from generator.content import resources as content_module
+from generator.content.kinds import BY_ID
+from generator.content.library import load
 from tests.conftest import COUNCILS, EXAMPLES
 from tests.xss.payloads import PAYLOADS, Payload
 

@@ -1,0 +1,253 @@
+"""Passwordless sign-in by emailed link, and signing out.
+
+A link works once, for 15 minutes, and is kept only as a keyed hash. Opening it shows a
+"Sign in" button and only the POST signs in, because council mail scanners open links before
+people do. Asking for a link gives the same page and status whether or not the address is known,
+and whatever the address's limit did.
+
+Nobody can lock someone else out by asking for their address again and again: at most
+ADDRESS_MAILS.hits emails an hour go to one address, and once they have gone a further request
+sends nothing but keeps the newest of them working for another LINK_VALID seconds. The person
+always has a working link in their inbox, and a stranger has only filled it with a few emails.
+Each client is limited as well (CLIENT_LIMIT), and that limit tells the client only about itself.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from functions import audit
+from functions.councils import councils
+from functions.ids import digest, new_token
+from functions.mail import Message, send_later
+from functions.people import addresses, sessions
+from functions.people import store as people
+from functions.store import Tx
+from functions.web import blocking, form, render
+from functions.web.local_paths import local_path
+from functions.web.ratelimit import Limit, RateLimited, hit
+
+LINK_VALID = 15 * 60  # seconds; the privacy notice states the same
+PURPOSE = "sign-in-link"
+# Emails to one address: enough for a person who mistypes or loses a message, too few to flood an
+# inbox. Past it, requests send nothing and keep the newest link working (see the module's docstring).
+ADDRESS_MAILS = Limit("sign-in-address", 3, 3600)
+# The longest a link can be kept working: the newest of an hour's emails, kept for a link's life
+# after the last request of that hour.
+LINK_LONGEST = ADDRESS_MAILS.window + LINK_VALID
+# Per client: a council office behind one address may have many people signing in at once.
+CLIENT_LIMIT = Limit("sign-in-client", 30, 600)
+
+
+def request_link(tx: Tx, secret_key: str, email: str, next_path: str, now: int) -> str:
+    """Make a sign-in link for the address; returns its token (the store keeps only a hash)."""
+    token = new_token()
+    tx.insert(
+        "sign_in_links",
+        {
+            "token_hash": digest(secret_key, token, PURPOSE),
+            "email": email,
+            "next_path": local_path(next_path),
+            "created_at": now,
+            "expires_at": now + LINK_VALID,
+            "used_at": None,
+        },
+    )
+    return token
+
+
+def keep_newest_link(tx: Tx, email: str, now: int) -> bool:
+    """Keep the newest unused link for the address working for another LINK_VALID seconds (at most
+    LINK_LONGEST after it was made); False when there is none to keep."""
+    row = tx.one(
+        "SELECT token_hash, created_at FROM sign_in_links WHERE email = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1",
+        (email,),
+    )
+    if row is None or now >= row["created_at"] + LINK_LONGEST:
+        return False
+    until = min(now + LINK_VALID, row["created_at"] + LINK_LONGEST)
+    tx.execute(
+        "UPDATE sign_in_links SET expires_at = ? WHERE token_hash = ? AND expires_at < ?", (until, row["token_hash"], until)
+    )
+    return True
+
+
+def link_usable(tx: Tx, secret_key: str, token: str, now: int) -> bool:
+    """Whether the link would still sign someone in (reading only: opening a link uses nothing up)."""
+    row = tx.one("SELECT expires_at, used_at FROM sign_in_links WHERE token_hash = ?", (digest(secret_key, token, PURPOSE),))
+    return row is not None and row["used_at"] is None and row["expires_at"] > now
+
+
+def use_link(tx: Tx, secret_key: str, token: str, now: int) -> tuple[str, str] | None:
+    """Use the link up; returns (email, next path), or None if it is unknown, used or expired.
+
+    The update is the check, so two presses of the button at once cannot both sign in.
+    """
+    token_hash = digest(secret_key, token, PURPOSE)
+    if (
+        tx.execute(
+            "UPDATE sign_in_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            (now, token_hash, now),
+        )
+        != 1
+    ):
+        return None
+    row = tx.one("SELECT email, next_path FROM sign_in_links WHERE token_hash = ?", (token_hash,))
+    return row["email"], row["next_path"]
+
+
+def sign_in(
+    tx: Tx, secret_key: str, email: str, now: int, old_session_id: str | None = None
+) -> tuple[str, people.Person, list[str]]:
+    """Sign the address in: find or make the person, join councils that registered their email domain,
+    end the browser's previous session and start a new one (a new id at every sign-in).
+    Returns (the session cookie's value, the person, codes of councils joined now)."""
+    person, _ = people.find_or_create(tx, email, now)
+    people.seen(tx, person.id, now)
+    joined = councils.join_by_domain(tx, person, now)
+    if old_session_id:
+        sessions.revoke(tx, old_session_id, now)
+    token, _session = sessions.create(tx, secret_key, person.id, now)
+    audit.record(tx, now, "signed-in", actor=person.pseudonym)
+    return token, person, joined
+
+
+def link_message(settings, email: str, token: str) -> Message:
+    link = f"{settings.site_url}/app/sign-in/link?token={token}"
+    return Message(
+        to=email,
+        subject="Your link to sign in to the Exchange",
+        text=(
+            "Open this link to sign in to the Transformation and Innovation Exchange. "
+            f"It works once, within {LINK_VALID // 60} minutes:\n\n{link}\n\n"
+            "If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.\n"
+        ),
+    )
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+async def sign_in_page(request: Request) -> Response:
+    return render(
+        request,
+        "auth/sign_in.html",
+        page_title="Sign in",
+        next=local_path(request.query_params.get("next")),
+        email="",
+        problems=[],
+    )
+
+
+def _ask(app, email: str, client: str, next_path: str) -> tuple[int, str | None]:
+    """(seconds the client must wait, or 0; the token to mail, or None when the address has had its emails)."""
+    settings, now = app.state.settings, app.state.clock.now()
+    with app.state.store.transaction() as tx:
+        wait = hit(tx, settings.secret_key, CLIENT_LIMIT, client, now)
+        if wait:
+            return wait, None
+        if hit(tx, settings.secret_key, ADDRESS_MAILS, email, now):
+            keep_newest_link(tx, email, now)
+            return 0, None
+        return 0, request_link(tx, settings.secret_key, email, next_path, now)
+
+
+async def ask_for_link(request: Request) -> Response:
+    data = await form(request)
+    email = addresses.canonical(str(data.get("email", "")))
+    next_path = local_path(data.get("next"))
+    problem = addresses.problem(email)
+    if problem:
+        return render(
+            request, "auth/sign_in.html", status=422, page_title="Sign in", next=next_path, email=email, problems=[problem]
+        )
+    client = request.client.host if request.client else "unknown"
+    wait, token = await blocking(_ask, request.app, email, client, next_path)
+    if wait:
+        raise RateLimited(wait)
+    response = render(request, "auth/check_email.html", page_title="Check your email", email=email, minutes=LINK_VALID // 60)
+    if token:  # otherwise the address has had its emails for the hour, and the newest still works: the same page either way
+        response.background = send_later(
+            request.app.state.mailer, link_message(request.app.state.settings, email, token), "a sign-in link"
+        )
+    return response
+
+
+def _usable(app, token: str) -> bool:
+    with app.state.store.transaction(write=False) as tx:
+        return link_usable(tx, app.state.settings.secret_key, token, app.state.clock.now())
+
+
+def _gone(request: Request) -> Response:
+    return render(
+        request, "auth/link_gone.html", status=410, page_title="This sign-in link has expired", minutes=LINK_VALID // 60
+    )
+
+
+async def link_page(request: Request) -> Response:
+    token = request.query_params.get("token", "")
+    if not token or not await blocking(_usable, request.app, token):
+        return _gone(request)
+    return render(request, "auth/link.html", page_title="Sign in", token=token)
+
+
+def _use(app, token: str, old_session_id: str | None):
+    settings, now = app.state.settings, app.state.clock.now()
+    with app.state.store.transaction() as tx:
+        used = use_link(tx, settings.secret_key, token, now)
+        if used is None:
+            return None
+        email, next_path = used
+        cookie_value, person, joined = sign_in(tx, settings.secret_key, email, now, old_session_id)
+        return cookie_value, next_path, joined
+
+
+async def use_link_page(request: Request) -> Response:
+    data = await form(request)
+    old = request.state.session.id if request.state.session else None
+    result = await blocking(_use, request.app, str(data.get("token", "")), old)
+    if result is None:
+        return _gone(request)
+    cookie_value, next_path, joined = result
+    target = next_path or "/app/account"
+    if joined and not next_path:
+        target = "/app/account?joined=" + quote(",".join(joined))
+    response = RedirectResponse(target, status_code=303)
+    response.headers.append("Set-Cookie", sessions.cookie(cookie_value))
+    return response
+
+
+def _sign_out(app, session, everywhere: bool) -> None:
+    now = app.state.clock.now()
+    with app.state.store.transaction() as tx:
+        if everywhere:
+            sessions.revoke_all(tx, session.person_id, now)
+        else:
+            sessions.revoke(tx, session.id, now)
+        person = people.by_id(tx, session.person_id)
+        audit.record(tx, now, "signed-out-everywhere" if everywhere else "signed-out", actor=person.pseudonym if person else None)
+
+
+async def sign_out(request: Request) -> Response:
+    data = await form(request)
+    everywhere = request.url.path.endswith("/everywhere") or data.get("everywhere") == "yes"
+    if request.state.session:
+        await blocking(_sign_out, request.app, request.state.session, everywhere)
+    request.state.person = None
+    response = render(request, "auth/signed_out.html", page_title="You have signed out", everywhere=everywhere)
+    response.headers.append("Set-Cookie", sessions.clear_cookie())
+    return response
+
+
+page_routes = [
+    Route("/sign-in", sign_in_page, methods=["GET"]),
+    Route("/sign-in", ask_for_link, methods=["POST"]),
+    Route("/sign-in/link", link_page, methods=["GET"]),
+    Route("/sign-in/link", use_link_page, methods=["POST"]),
+    Route("/sign-out", sign_out, methods=["POST"]),
+    Route("/sign-out/everywhere", sign_out, methods=["POST"]),
+]

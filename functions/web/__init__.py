@@ -1,0 +1,37 @@
+"""What every endpoint uses: rendering pages, reading forms and JSON, security headers and the form token,
+the page shell, return paths, rate limits, the API's description, health and moved addresses.
+
+Exports the helpers endpoints call (`render`, `form`, `storable`, `json_body`, `blocking`,
+`api_token_ok`, `BadRequest`, `FormTokenMissing`, `MAX_JSON_DEPTH`); routes: `/api/health`
+(`health`), `/api/openapi.json` (`openapi`) and the 301s for moved pages (`redirects`).
+"""
+
+from functions.web.helpers import (
+    MAX_JSON_DEPTH,
+    BadRequest,
+    FormTokenMissing,
+    api_token_ok,
+    blocking,
+    form,
+    json_body,
+    render,
+    storable,
+    templates,
+)
+
+# The modules that bring this package's routes, middleware and OpenAPI paths to the app (functions/app.py).
+FEATURES = ('health', 'openapi', 'redirects')
+
+__all__ = [
+    "FEATURES",
+    "MAX_JSON_DEPTH",
+    "BadRequest",
+    "FormTokenMissing",
+    "api_token_ok",
+    "blocking",
+    "form",
+    "json_body",
+    "render",
+    "storable",
+    "templates",
+]

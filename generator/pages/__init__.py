@@ -1,0 +1,1 @@
+"""The pages the builder writes: listings, resource pages, the site's own pages, the feed, redirects."""
