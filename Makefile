@@ -42,6 +42,10 @@ test: $(STAMP) ## set up and run every test
 	$(BIN)/ruff check model generator functions tests benchmarks
 	$(BIN)/pytest -q
 
+test-fast: $(STAMP) ## the quick tier while working: no browser, no site builds, fewer property cases
+	$(BIN)/ruff check model generator functions tests benchmarks
+	TIE_TEST_TIER=fast $(BIN)/pytest -q -m "not slow" -n 2
+
 lint: $(STAMP) ## lint the code (ruff check)
 	$(BIN)/ruff check model generator functions tests benchmarks
 

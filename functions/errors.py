@@ -71,6 +71,28 @@ async def conflict(request: Request, exc: Conflict) -> Response:
     return respond(request, 409, "Someone else changed this at the same time. Reload and try again.")
 
 
+async def round_closed(request: Request, exc: Exception) -> Response:
+    from functions.assessment.responses import RoundClosed
+
+    return respond(request, 409, RoundClosed.message)
+
+
+async def last_super_user(request: Request, exc: Exception) -> Response:
+    """The change would leave a council without a super-user: a page saying so, or the API's 409."""
+    if _is_api(request):
+        return respond(request, 409, str(exc))
+    from functions.web import render
+
+    return render(
+        request,
+        "council/last_super_user.html",
+        status=409,
+        page_title="A council keeps a super-user",
+        message=str(exc),
+        code=exc.council,
+    )
+
+
 async def unavailable(request: Request, exc: StoreError) -> Response:
     log.error("store unavailable: %s", exc)
     return respond(request, 503, "The Exchange cannot reach its database just now. Nothing was saved; please try again shortly.")
@@ -82,8 +104,14 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 def handlers() -> dict:
+    """Every exception an endpoint lets through, and the response it becomes: the one map."""
+    from functions.assessment.responses import RoundClosed
+    from functions.councils.memberships import LastSuperUser
+
     return {
         HTTPException: http_error,
+        RoundClosed: round_closed,
+        LastSuperUser: last_super_user,
         RateLimited: rate_limited,
         BodyTooLarge: too_large,
         Conflict: conflict,

@@ -3,10 +3,10 @@ a real build of the example content, the real app on a real port, and real Chrom
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,10 +18,8 @@ import httpx
 import pytest
 
 from functions.settings import ROOT, Settings
+from tests.factories import COUNCILS, EXAMPLES, PG_ADMIN_URL, PeopleFactory, example_edition, free_port, make_settings
 
-EXAMPLES = Path(__file__).parent / "examples"
-COUNCILS = str((ROOT / ".." / "shared" / "data" / "uk-councils" / "datapackage.json").resolve())
-PG_ADMIN_URL = os.environ.get("TIE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 CHROMIUM = os.environ.get("TIE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,32 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def make_settings(tmp: Path, **changes) -> Settings:
-    """Settings for a test: the example content and questionnaire, a private data folder."""
-    values = dict(
-        root=ROOT,
-        database_url=f"sqlite:///{tmp / 'data' / 'test.sqlite3'}",
-        councils=COUNCILS,
-        site_url="https://testserver",
-        port=8000,
-        secret_key="test-secret-" + secrets.token_hex(8),
-        data_dir=tmp / "data",
-        site_dir=tmp / "site",
-        build_dir=tmp / "build",
-        content_dir=EXAMPLES / "content",
-        questionnaire_dir=EXAMPLES / "questionnaire",
-        echo_mail=False,
-    )
-    values.update(changes)
-    return Settings(**values)
 
 
 @pytest.fixture
@@ -78,16 +50,58 @@ def _pg_connect(url: str):
         pytest.fail(f"PostgreSQL at {url} is not reachable ({str(err).splitlines()[0]}); the store tests need it", pytrace=False)
 
 
-@pytest.fixture
-def postgres_url():
-    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+def _pg_database(template: str | None = None):
+    """A new PostgreSQL database (a copy of `template`, or empty) for one test, dropped afterwards."""
     name = "tie_test_" + secrets.token_hex(6)
     admin = _pg_connect(PG_ADMIN_URL)
-    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     yield f"{base}/{name}"
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_template() -> str:
+    """A PostgreSQL database with every migration applied, made once for these migrations and kept:
+    copying it is much faster than migrating a database for every test. Its name carries a hash of the
+    migrations, so a changed migration makes a new one; it is published by renaming, under a lock, so
+    that test runs side by side never copy one half made."""
+    from functions.store import MIGRATIONS, Store
+
+    digest = hashlib.sha256()
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    name = f"tie_template_{digest.hexdigest()[:16]}"
+    admin = _pg_connect(PG_ADMIN_URL)
+    try:
+        admin.execute("SELECT pg_advisory_lock(7310003)")
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            building = name + "_building"
+            admin.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{building}"')
+            store = Store(f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{building}")
+            try:
+                store.migrate()
+            finally:
+                store.close()
+            admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+        admin.execute("SELECT pg_advisory_unlock(7310003)")
+    finally:
+        admin.close()
+    return name
+
+
+@pytest.fixture
+def postgres_url(migrated_template):
+    """A new PostgreSQL database for one test, with every migration applied, dropped afterwards."""
+    yield from _pg_database(migrated_template)
+
+
+@pytest.fixture
+def empty_postgres_url():
+    """A new, empty PostgreSQL database for one test (for tests of the migrations themselves), dropped afterwards."""
+    yield from _pg_database()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -262,90 +276,18 @@ def no_js_page(browser):
     context.close()
 
 
-def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.2 A/AA violations on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}},
-    )
-    return [
-        {
-            "id": v["id"],
-            "impact": v.get("impact"),
-            "nodes": [n.get("target") for n in v.get("nodes", [])][:5],
-            "help": v.get("help"),
-        }
-        for v in result.response["violations"]
-    ]
-
-
 # -- people, councils and sessions -------------------------------------------------------------
 
 
-@dataclass
-class PeopleFactory:
-    """Makes people, puts them in councils and signs them in, straight through the store."""
-
-    app: object
-
-    def add(self, email: str, council: str | None = None, role: str = "member", operator: bool = False):
-        from functions.councils import memberships
-        from functions.people import store as people
-
-        store, now = self.app.state.store, self.app.state.clock.now()
-        with store.transaction() as tx:
-            person, _ = people.find_or_create(tx, email, now)
-            if operator:
-                people.set_operator(tx, person.id, True)
-            if council:
-                memberships.add(tx, person.id, council, role, "operator", now)
-            return people.by_id(tx, person.id)
-
-    def join(self, person, council: str, role: str = "member") -> None:
-        from functions.councils import memberships
-
-        with self.app.state.store.transaction() as tx:
-            memberships.add(tx, person.id, council, role, "invitation", self.app.state.clock.now())
-
-    def session(self, person, second_factor: bool = False) -> str:
-        """A new session for the person; returns the cookie's value."""
-        from functions.people import sessions
-
-        state = self.app.state
-        with state.store.transaction() as tx:
-            token, session = sessions.create(tx, state.settings.secret_key, person.id, state.clock.now())
-            if second_factor:
-                sessions.mark_second_factor(tx, session.id, state.clock.now())
-        return token
-
-    def sign_in(self, client, person, second_factor: bool = False) -> str:
-        """Sign the test client in as the person (replacing any session cookie it had)."""
-        from functions.web.security import SESSION_COOKIE
-
-        token = self.session(person, second_factor)
-        client.cookies.set(
-            SESSION_COOKIE, token, domain="testserver.local", path="/"
-        )  # where httpx keeps the cookies of a dotless host
-        return token
+@pytest.fixture(scope="session")
+def edition():
+    """The example questionnaire's 2026 edition."""
+    return example_edition()
 
 
 @pytest.fixture
 def people(app) -> PeopleFactory:
     return PeopleFactory(app)
-
-
-def form_token(client) -> str:
-    """The form token for the test client, fetching a page to get one if it has none yet."""
-    from functions.web.security import CSRF_COOKIE
-
-    token = client.cookies.get(CSRF_COOKIE)
-    if not token:
-        client.get("/app/sign-in")
-        token = client.cookies.get(CSRF_COOKIE)
-    assert token, "the app did not set a form token cookie"
-    return token
 
 
 # -- a library long enough to run to a second page -----------------------------------------------
@@ -443,3 +385,22 @@ def served(tmp_path, built_site):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# -- tiers ---------------------------------------------------------------------------------------
+
+# What makes a test slow: real Chromium, a real build of the site, `tie serve` in a process of its own.
+SLOW_FIXTURES = {"browser", "page", "no_js_page", "built_site", "library_site", "live_server", "library_server", "served", "site"}
+SLOW_FILES = {"test_authorisation_state_machine.py", "test_build_scale.py", "test_decap.py", "test_editorial.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with what it needs, so that `make test-fast` (-m "not slow") can leave out the slow tier."""
+    for item in items:
+        path = Path(str(item.fspath))
+        if "browser" in path.parts or "page" in item.fixturenames or "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if {"postgres_url", "empty_postgres_url"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.postgres)
+        if "browser" in path.parts or path.name in SLOW_FILES or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)

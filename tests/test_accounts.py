@@ -5,7 +5,7 @@ from __future__ import annotations
 from functions.councils import memberships
 from functions.people import store as people_module
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token
+from tests.factories import form_token
 
 
 def test_the_account_page_needs_a_signed_in_person(client):

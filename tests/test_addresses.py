@@ -14,7 +14,7 @@ from functions import mail
 from functions.mail import MailError, Message, SmtpMailer
 from functions.people import addresses
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token
+from tests.factories import examples, form_token
 
 ATTACK = "=?utf-8?q?attacker=40evil.com?=,nobody@aberdeencity.gov.uk"
 HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "Content-Type", "Content-Transfer-Encoding", "MIME-Version"}
@@ -82,7 +82,7 @@ def built(to: str, subject: str = "Your link") -> tuple:
 TRICKY = st.text(alphabet=string.ascii_letters + string.digits + "._-+'@=?,;:<>\"()[]\\ \t\r\n%!#$&*/^`{|}~\x00\x7f\u212a", max_size=60)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.one_of(TRICKY, st.from_regex(addresses.ADDRESS, fullmatch=True), st.text(max_size=40)))
 def test_no_address_the_check_accepts_makes_a_message_with_more_than_one_recipient_or_an_extra_header(text):
     address = addresses.canonical(text)
@@ -97,7 +97,7 @@ def test_no_address_the_check_accepts_makes_a_message_with_more_than_one_recipie
 
 
 @given(st.text(max_size=80))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_a_subject_from_any_text_can_never_add_a_header(subject):
     message, _ = built("ada@aberdeencity.gov.uk", subject)
     assert set(message.keys()) <= HEADERS and len(message.keys()) == len(set(message.keys()))

@@ -8,7 +8,7 @@ from functions.councils import memberships
 from functions.people import store as people
 from functions.store import Store
 from generator.__main__ import main
-from tests.conftest import COUNCILS
+from tests.factories import COUNCILS
 
 
 @pytest.fixture

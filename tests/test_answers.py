@@ -8,16 +8,8 @@ import pytest
 
 from functions.assessment import answers
 from functions.assessment.responses import Answer
-from model.questionnaire import load_all
 
 EXAMPLES = Path(__file__).parent / "examples" / "questionnaire"
-
-
-@pytest.fixture(scope="module")
-def edition():
-    editions, problems = load_all(EXAMPLES)
-    assert not problems
-    return editions["2026"]
 
 
 def body(**answers_by_id):

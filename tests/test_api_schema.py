@@ -18,10 +18,10 @@ from starlette.routing import Mount, Route
 from functions.assessment import rounds
 from functions.councils import memberships
 from functions.web.security import CSRF_COOKIE, SESSION_COOKIE
-from tests.conftest import PeopleFactory
+from tests.factories import PeopleFactory, examples
 
 COUNTY = "ESX"
-CASES = 500  # per operation
+CASES = examples(500)  # per operation (fewer in the quick tier)
 MY_RESPONSE = "/councils/{code}/rounds/{round_id}/my-response"
 MY_ANSWER = MY_RESPONSE + "/answers/{statement_id}"
 MEMBER = "/councils/{code}/members/{person_id}"

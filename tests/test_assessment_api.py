@@ -6,7 +6,7 @@ import pytest
 
 from functions.assessment import responses, rounds
 from functions.web.security import MAX_BODY
-from tests.conftest import form_token
+from tests.factories import form_token
 
 COUNTY, DISTRICT = "ESX", "BRM"  # East Sussex (county), Bromsgrove (district)
 COMPLETE_COUNTY = {
@@ -235,7 +235,7 @@ def test_the_same_rules_hold_on_postgresql(settings, smtp_server, postgres_url):
     from starlette.testclient import TestClient
 
     from functions.app import create_app
-    from tests.conftest import PeopleFactory
+    from tests.factories import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     try:
@@ -437,7 +437,7 @@ def test_one_answer_follows_the_same_rules_on_postgresql(settings, smtp_server, 
     from starlette.testclient import TestClient
 
     from functions.app import create_app
-    from tests.conftest import PeopleFactory
+    from tests.factories import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     try:
@@ -476,7 +476,7 @@ def test_one_answer_on_postgresql_is_saved_in_one_statement_once_its_round_is_kn
 
     from functions.app import create_app
     from functions.councils import memberships
-    from tests.conftest import PeopleFactory
+    from tests.factories import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     store = pg.state.store

@@ -6,7 +6,7 @@ import pytest
 
 from functions import audit
 from functions.assessment import responses, rounds
-from tests.conftest import form_token
+from tests.factories import form_token
 from tests.html_tree import parse
 
 COUNTY = "ESX"

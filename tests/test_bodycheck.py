@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.content import bodycheck
+from tests.factories import examples
 
 SITE = bodycheck.Site(
     files=frozenset({"guidance/here.md", "tools/checklist.md", "tools/form.pdf"}),
@@ -231,7 +232,7 @@ def test_control_characters_are_refused_in_the_body():
     ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>[]()!`~{}:#=\"' \n\tajsvcript&;%/\\-8^*")), max_size=200))
 def test_no_body_raises_and_every_problem_is_on_one_of_its_lines(body):
     found = bodycheck.check("content/guidance/here.md", "guidance/here.md", body, 20, SITE)

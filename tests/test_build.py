@@ -18,7 +18,7 @@ from generator.pages.resource_page import START
 from generator.safe import mdsafe, sanitise
 from generator.search import index as search_index
 from model import site as built
-from tests.conftest import COUNCILS, EXAMPLES
+from tests.factories import COUNCILS, EXAMPLES
 
 TODAY = dt.date(2026, 11, 27)  # fixed, so which pages are due for review does not depend on the day the tests run
 ODD = """---
@@ -252,6 +252,7 @@ def test_no_page_asks_another_host_for_fonts_scripts_or_styles(site):
                 assert not re.match(r"(https?:)?//", url.group(1)), f"{page}: {tag}"
 
 
+@pytest.mark.slow
 def test_mkdocs_strict_fails_the_build_on_a_broken_page(tmp_path):
     lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
     broken = [("/broken/", front_matter({"title": "Broken"}) + "# Broken\n\nSee [nowhere](no-such-page.md).\n")]
@@ -314,6 +315,7 @@ def test_the_cleaning_step_is_markdowns_last():
     assert [item.name for item in md.postprocessors._priority][-1] == "tie_clean_contributed"
 
 
+@pytest.mark.slow
 def test_a_build_whose_pages_were_not_cleaned_fails(tmp_path):
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["markdown_extensions"].remove("generator.safe.mdsafe")

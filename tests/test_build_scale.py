@@ -19,7 +19,7 @@ from generator.build import build
 from generator.content.library import load
 from generator.pages.listings import PAGE_SIZE
 from generator.pages.related import RELATED
-from tests.conftest import COUNCILS, EXAMPLES
+from tests.factories import COUNCILS, EXAMPLES
 from tests.html_tree import parse
 
 SMALL, LARGE = 30, 300

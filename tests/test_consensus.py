@@ -8,17 +8,8 @@ from functions.assessment import rounds
 from functions.consensus import store as consensus
 from functions.people import privacy
 from functions.people import store as people
-from model.questionnaire import load_all
-from tests.conftest import EXAMPLES
 
 T0 = 1_780_000_000  # 2026-05-28
-
-
-@pytest.fixture(scope="module")
-def edition():
-    editions, problems = load_all(EXAMPLES / "questionnaire")
-    assert not problems
-    return editions["2026"]
 
 
 def person(store, email):

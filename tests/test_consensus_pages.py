@@ -10,7 +10,7 @@ from functions import audit
 from functions.assessment import responses, rounds
 from functions.assessment.responses import Answer
 from functions.consensus import store as consensus
-from tests.conftest import form_token
+from tests.factories import form_token
 
 T0 = 1_780_000_000
 ANSWERS = {

@@ -13,7 +13,7 @@ import pytest
 from functions.app import StartupError, create_app
 from functions.councils import councils, memberships
 from functions.web.security import CSRF_FIELD
-from tests.conftest import COUNCILS, form_token, make_settings
+from tests.factories import COUNCILS, form_token, make_settings
 
 PRINCIPAL_TYPES = {"CTY", "NMD", "UA", "SCO", "WPA", "MD", "LBO", "CC", "NID"}  # not combined authorities, not the GLA
 

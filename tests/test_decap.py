@@ -17,7 +17,7 @@ from generator.content.kinds import KINDS
 from generator.content.library import load
 from model import frontmatter
 from model.site import ADMIN_POLICY
-from tests.conftest import COUNCILS, EXAMPLES, make_settings
+from tests.factories import COUNCILS, EXAMPLES, make_settings
 
 BACKEND = decap.Backend("example-org/exchange", "main", "https://oauth.exchange.example", "https://exchange.example")
 

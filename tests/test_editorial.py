@@ -15,7 +15,7 @@ from functions.settings import ROOT
 from generator.__main__ import main
 from generator.build import build
 from generator.content.library import load
-from tests.conftest import COUNCILS, EXAMPLES
+from tests.factories import COUNCILS, EXAMPLES
 
 TODAY = dt.date(2027, 1, 5)
 SITE_URL = "https://exchange.example"

@@ -11,7 +11,7 @@ import pytest
 from functions.results import compute as results
 from functions.results import exports, next_steps
 from model.questionnaire import load_all
-from tests.conftest import EXAMPLES
+from tests.factories import EXAMPLES
 
 
 @pytest.fixture(scope="module")

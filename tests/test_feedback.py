@@ -6,7 +6,7 @@ import pytest
 
 from functions.feedback import feedback
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token
+from tests.factories import form_token
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 

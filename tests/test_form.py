@@ -5,22 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from functions.assessment import answers, form
 from model import vocabulary as v
-from model.questionnaire import load_all
 from tests.html_tree import parse
 
 EXAMPLES = Path(__file__).parent / "examples" / "questionnaire"
 BASE = "/app/councils/E07000223/rounds/r1/answer/"
-
-
-@pytest.fixture(scope="module")
-def edition():
-    editions, problems = load_all(EXAMPLES)
-    assert not problems
-    return editions["2026"]
 
 
 def render(edition, slug, council_type="county", values=None, problems=None):

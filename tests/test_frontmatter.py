@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.frontmatter import load_file, parse
+from tests.factories import examples
 
 
 def parsed(text: str):
@@ -183,7 +184,7 @@ def test_control_characters_yaml_cannot_read_are_reported_at_their_lines_not_rai
     ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.binary(max_size=400)
     | st.text(max_size=400).map(lambda t: ("---\n" + t + "\n---\nBody\n").encode("utf-8", "surrogatepass"))

@@ -9,7 +9,7 @@ import pytest
 from functions.clock import FixedClock
 from functions.councils import invitations, memberships
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token
+from tests.factories import form_token
 
 LINK = re.compile(r"https://testserver(/app/invitations/[\w-]+)")
 

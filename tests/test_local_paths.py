@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from functions.web.local_paths import local_path
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token
+from tests.factories import examples, form_token
 
 OFF_SITE = [
     "https://evil.example/",
@@ -59,7 +59,7 @@ def browser_reads(base: str, value: str) -> str:
     return urlsplit(urljoin(base, cleaned.replace("\\", "/"))).netloc
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(alphabet="/\\\t\n\r %2FfC5c09a.:@?#evil", max_size=20))
 def test_no_path_it_accepts_takes_a_browser_to_another_host_even_after_decoding(value):
     kept = local_path(value)

@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 from functions.mail import OutboxMailer, mailer
 from functions.settings import from_env
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token, make_settings
+from tests.factories import form_token, make_settings
 
 LINK = re.compile(r"https://testserver/app/sign-in/link\?token=[\w-]+")
 

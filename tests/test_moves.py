@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from generator.__main__ import main
-from tests.conftest import COUNCILS, EXAMPLES, make_settings
+from tests.factories import COUNCILS, EXAMPLES, make_settings
 
 OLD = "/guidance/budget-consultation/"
 NEW = "/guidance/consulting-on-the-budget/"

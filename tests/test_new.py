@@ -10,7 +10,7 @@ import pytest
 from generator.__main__ import main
 from generator.content.kinds import KINDS
 from generator.content.new import create
-from tests.conftest import COUNCILS, EXAMPLES
+from tests.factories import COUNCILS, EXAMPLES
 
 
 @pytest.fixture

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from functions.results import compute as results
 from functions.results import next_steps
-from model.questionnaire import load_all
-from tests.conftest import EXAMPLES
-
-
-@pytest.fixture(scope="module")
-def edition():
-    editions, problems = load_all(EXAMPLES / "questionnaire")
-    assert not problems
-    return editions["2026"]
 
 
 def entry(url, kind="guidance", theme=(), route=(), statements=(), stages=(), council_type=()):

@@ -12,7 +12,7 @@ from functions.feedback import feedback
 from functions.people import privacy, sessions, signin, two_factor
 from functions.people import store as people
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token
+from tests.factories import form_token
 
 NOW = 1_900_000_000
 

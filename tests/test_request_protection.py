@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from functions.councils import memberships
 from functions.web.security import CSRF_COOKIE, CSRF_FIELD
-from tests.conftest import form_token, make_settings
+from tests.factories import form_token, make_settings
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_api_and_app_responses_carry_the_security_headers(client, abe):
 
 def test_static_pages_carry_the_security_headers_and_no_store_when_signed_in(tmp_path, built_site, smtp_server):
     from functions.app import create_app
-    from tests.conftest import PeopleFactory
+    from tests.factories import PeopleFactory
 
     app = create_app(make_settings(tmp_path, site_dir=built_site, smtp_url=smtp_server.url))
     with TestClient(app, base_url="https://testserver") as c:
@@ -143,7 +143,7 @@ def on_either_database(tmp_path, store_url):
     """The app on SQLite or PostgreSQL, East Sussex's open round, and its super-user signed in with a form token."""
     from functions.app import create_app
     from functions.assessment import rounds
-    from tests.conftest import PeopleFactory
+    from tests.factories import PeopleFactory
 
     app = create_app(make_settings(tmp_path, database_url=store_url))
     people = PeopleFactory(app)

@@ -273,13 +273,15 @@ def on_postgresql(postgres_url):
     store.close()
 
 
-def test_one_answer_saved_as_one_statement_on_postgresql_follows_every_rule_of_a_save_in_a_transaction(on_postgresql):
+def test_one_answer_written_by_the_store_on_postgresql_follows_every_rule_of_a_save_in_a_transaction(on_postgresql):
     store, round_, ann, bob = on_postgresql
     also = lambda saved: ("receipts", {"version": saved.version, "at": saved.updated_at})  # noqa: E731
 
     def alone(person, answer, based_on, stored, statement="PLC-01", at=AT):
-        return responses.save_answer_alone(
-            store, round_.id, person.id, statement, answer, based_on=based_on, at=at, stored=stored, also=also
+        return store.write(
+            lambda tx: responses.save_answer(
+                tx, round_.id, person.id, statement, answer, based_on=based_on, at=at, stored=stored, also=also
+            )
         )
 
     def own(person):

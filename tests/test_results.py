@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
 from functions.results import compute as results
-from model.questionnaire import load_all
-from tests.conftest import EXAMPLES
-
-
-@pytest.fixture(scope="module")
-def edition():
-    editions, problems = load_all(EXAMPLES / "questionnaire")
-    assert not problems
-    return editions["2026"]
 
 
 def answers(**given):

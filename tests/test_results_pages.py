@@ -11,7 +11,7 @@ import pytest
 from functions.assessment import responses, rounds
 from functions.assessment.responses import Answer
 from functions.consensus import store as consensus
-from tests.conftest import make_settings
+from tests.factories import make_settings
 from tests.html_tree import parse
 
 T0 = 1_780_000_000  # May 2026

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 
 import pytest
 
-from functions.store import Conflict
+from functions.store import Conflict, Store
 from functions.store import batches as save_batches
 
 
@@ -38,6 +39,50 @@ def insert(bucket: str, window: int = 0):
     return work
 
 
+def count_commits(store, monkeypatch) -> list[int]:
+    """A list whose length is the number of writing transactions the store commits from now on."""
+    commits: list[int] = []
+    real = store.transaction
+
+    @contextlib.contextmanager
+    def counted(write=True):
+        with real(write) as tx:
+            yield tx
+        if write:
+            commits.append(1)
+
+    monkeypatch.setattr(store, "transaction", counted)
+    return commits
+
+
+def held_then_released(batches, works: list) -> dict:
+    """Hold the writing thread with one save while `works` queue behind it, then let all go: their outcomes."""
+    gate = threading.Event()
+    outcomes: dict[object, object] = {}
+
+    def blocker(tx):
+        gate.wait(5)
+        return "blocker"
+
+    def run(name, work):
+        try:
+            outcomes[name] = batches.write(work)
+        except Exception as err:
+            outcomes[name] = err
+
+    threads = [threading.Thread(target=run, args=("blocker", blocker))]
+    threads[0].start()
+    time.sleep(0.2)
+    for name, work in works:
+        threads.append(threading.Thread(target=run, args=(name, work)))
+        threads[-1].start()
+    time.sleep(0.2)
+    gate.set()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
 def buckets(store) -> list[str]:
     with store.transaction(write=False) as tx:
         return sorted(r["bucket"] for r in tx.all("SELECT bucket FROM rate_limits"))
@@ -59,35 +104,32 @@ def test_saves_from_many_threads_are_all_committed_and_each_gets_its_own_result(
     assert buckets(fresh_store) == [f"b{i:03d}" for i in range(40)]
 
 
-def test_a_failing_save_is_undone_alone_and_told_why(fresh_store):
+def test_a_failing_save_is_undone_alone_and_told_why(fresh_store, monkeypatch):
     batches = save_batches.for_store(fresh_store)
     batches.write(insert("taken"))
-    gate = threading.Event()
-    outcomes: dict[str, object] = {}
-
-    def blocker(tx):  # holds the writing thread, so that the next three wait and go in one batch
-        gate.wait(5)
-        return "blocker"
-
-    def run(name, work):
-        try:
-            outcomes[name] = batches.write(work)
-        except Exception as err:
-            outcomes[name] = err
-
-    threads = [threading.Thread(target=run, args=("blocker", blocker))]
-    threads[0].start()
-    time.sleep(0.2)
-    for name, work in (("a", insert("a")), ("dup", insert("taken")), ("c", insert("c"))):
-        threads.append(threading.Thread(target=run, args=(name, work)))
-        threads[-1].start()
-    time.sleep(0.2)
-    gate.set()
-    for t in threads:
-        t.join()
+    commits = count_commits(fresh_store, monkeypatch)
+    outcomes = held_then_released(batches, [("a", insert("a")), ("dup", insert("taken")), ("c", insert("c"))])
     assert isinstance(outcomes["dup"], Conflict)
     assert (outcomes["a"], outcomes["c"]) == ("a", "c")
     assert buckets(fresh_store) == ["a", "c", "taken"]
+    assert len(commits) == 2  # the held save's, then one for the three that waited behind it
+
+
+def test_saves_written_by_the_store_on_sqlite_share_one_commit(tmp_path, monkeypatch):
+    """`Store.write` is how every save is written: on SQLite, saves that wait together are one commit."""
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    store.migrate()
+
+    class Through:  # the store's own `write`, as the endpoints call it, behind the batches' interface
+        def write(self, work):
+            return store.write(work)
+
+    commits = count_commits(store, monkeypatch)
+    outcomes = held_then_released(Through(), [(i, insert(f"s{i}")) for i in range(10)])
+    assert [outcomes[i] for i in range(10)] == [f"s{i}" for i in range(10)]
+    assert buckets(store) == sorted(f"s{i}" for i in range(10))
+    assert len(commits) == 2  # a batch of one per save would be 11
+    store.close()
 
 
 def test_when_the_commit_fails_every_save_in_it_is_told_and_none_is_kept(fresh_store, monkeypatch):

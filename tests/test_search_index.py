@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from generator.content.library import load
 from generator.search import index as si
-from tests.conftest import COUNCILS, EXAMPLES
+from tests.factories import COUNCILS, EXAMPLES
 
 SEARCH_JS = Path(si.__file__).parent.parent / "assets" / "search.js"
 

@@ -100,7 +100,7 @@ def test_a_database_out_of_reach_at_the_session_lookup_is_a_clear_503_not_a_500(
     from starlette.testclient import TestClient
 
     from functions.app import create_app
-    from tests.conftest import PeopleFactory
+    from tests.factories import PeopleFactory
 
     pg = create_app(settings.with_(database_url=postgres_url, smtp_url=smtp_server.url))
     with TestClient(pg, base_url="https://testserver", raise_server_exceptions=False) as client:

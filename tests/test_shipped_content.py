@@ -14,7 +14,7 @@ from functions.settings import ROOT
 from generator.content.kinds import KINDS
 from generator.content.library import Library, load
 from model.vocabulary import THEMES
-from tests.conftest import COUNCILS
+from tests.factories import COUNCILS
 
 CONTENT = ROOT / "content"
 QUESTIONNAIRE = ROOT / "questionnaire"

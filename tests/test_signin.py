@@ -11,7 +11,7 @@ import pytest
 from functions.clock import FixedClock
 from functions.people import signin
 from functions.web.security import CSRF_FIELD, SESSION_COOKIE
-from tests.conftest import form_token
+from tests.factories import form_token
 
 LINK = re.compile(r"https://testserver(/app/sign-in/link\?token=[\w-]+)")
 

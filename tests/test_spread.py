@@ -7,15 +7,6 @@ from types import SimpleNamespace
 import pytest
 
 from functions.consensus import spread
-from model.questionnaire import load_all
-from tests.conftest import EXAMPLES
-
-
-@pytest.fixture(scope="module")
-def edition():
-    editions, problems = load_all(EXAMPLES / "questionnaire")
-    assert not problems
-    return editions["2026"]
 
 
 def person(role=None, person_id=None, routes=(), **answers):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -116,8 +117,8 @@ def test_every_migration_is_recorded_once_and_running_them_again_changes_nothing
     assert {table: fresh_store.columns(table) for table in fresh_store.tables()} == tables
 
 
-def test_the_same_migrations_give_the_same_tables_and_columns_on_sqlite_and_postgresql(tmp_path, postgres_url):
-    stores = [Store(f"sqlite:///{tmp_path / 'exchange.sqlite3'}"), Store(postgres_url)]
+def test_the_same_migrations_give_the_same_tables_and_columns_on_sqlite_and_postgresql(tmp_path, empty_postgres_url):
+    stores = [Store(f"sqlite:///{tmp_path / 'exchange.sqlite3'}"), Store(empty_postgres_url)]
     try:
         applied = [store.migrate() for store in stores]
         shapes = [{table: store.columns(table) for table in store.tables()} for store in stores]
@@ -153,3 +154,42 @@ def test_threads_that_come_and_go_do_not_leave_sqlite_connections_open(tmp_path)
     assert open_files() - before <= 4
     assert store.read("SELECT 1 AS one") == [{"one": 1}]
     store.close()
+
+
+def test_a_question_mark_or_percent_sign_in_sql_that_is_not_a_placeholder_stays_as_written(fresh_store):
+    """Only a `?` outside literals, quoted identifiers and comments is a placeholder; `%` is never one."""
+    with fresh_store.transaction() as tx:
+        tx.execute('CREATE TABLE marks ("why?" TEXT, said TEXT)')
+        tx.execute("INSERT INTO marks (\"why?\", said) VALUES ('who? 100%', ?) -- a comment? 5%", ("it's ?",))
+        tx.execute("/* a block comment? 50% */ INSERT INTO marks (\"why?\", said) VALUES (?, '%s')", ("second",))
+    rows = fresh_store.read("SELECT \"why?\" AS why, said FROM marks WHERE said LIKE '%' || ? ORDER BY said", ("?",))
+    assert rows == [{"why": "who? 100%", "said": "it's ?"}]
+    with fresh_store.transaction(write=False) as tx:
+        assert tx.value("SELECT said FROM marks WHERE \"why?\" = ?", ("second",)) == "%s"
+        assert tx.value("SELECT COUNT(*) AS n FROM marks WHERE said LIKE '%?%' OR said = ?", ("%s",)) == 2
+
+
+def test_a_lock_by_name_serialises_writers_of_the_same_name_on_both_databases(fresh_store):
+    """`Tx.lock`: a second writer locking the same name waits until the first transaction ends."""
+    order: list[str] = []
+    first_in = threading.Event()
+
+    def first():
+        with fresh_store.transaction() as tx:
+            tx.lock("E06000041")
+            first_in.set()
+            time.sleep(0.3)
+            order.append("first done")
+
+    def second():
+        first_in.wait(5)
+        with fresh_store.transaction() as tx:
+            tx.lock("E06000041")
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert order == ["first done", "second in"]

@@ -10,7 +10,7 @@ import pytest
 from functions.clock import FixedClock
 from functions.people import two_factor
 from functions.web.security import CSRF_FIELD
-from tests.conftest import form_token
+from tests.factories import form_token
 
 START = 1_900_000_020
 

@@ -10,7 +10,6 @@ stored once and answered the same.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import re
@@ -27,21 +26,12 @@ from functions.assessment import answers, idempotency, responses, rounds
 from functions.assessment import schema as assessment_schema
 from functions.people.store import Person
 from functions.store import Conflict, Tx
-from functions.store import batches as save_batches
 from functions.web import BadRequest, api_token_ok, blocking, json_body
 from model import vocabulary as v
 from model.questionnaire import Edition, latest
 
 ROUND_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # ids.new_id() makes 22 of these; anything else names nothing
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?([0-9]{1,10})"?\s*$')
-CLOSED = "This round is closed: answers can no longer change. Your council's super-user can tell you what happens next."
-
-
-class RoundClosed(HTTPException):
-    def __init__(self):
-        super().__init__(409, CLOSED)
-
-
 # -- JSON shapes -------------------------------------------------------------------------------
 
 
@@ -98,7 +88,7 @@ def round_json(round_: rounds.Round) -> dict:
     }
 
 
-def response_json(round_: rounds.Round, response: responses.Response | None) -> dict:
+def response_json(round_: rounds.Round, response: responses.IndividualResponse | None) -> dict:
     """A person's own response; before their first save, an empty one at version 0."""
     if response is None:
         return {
@@ -125,12 +115,12 @@ def response_json(round_: rounds.Round, response: responses.Response | None) -> 
     }
 
 
-def as_text(round_: rounds.Round, response: responses.Response) -> str:
+def as_text(round_: rounds.Round, response: responses.IndividualResponse) -> str:
     """A saved response as the PUT answers it, byte for byte the same when an idempotent retry replays it."""
     return json.dumps(response_json(round_, response), ensure_ascii=False, separators=(",", ":"))
 
 
-def answer_json(round_id: str, statement_id: str, response: responses.Response | None) -> dict:
+def answer_json(round_id: str, statement_id: str, response: responses.IndividualResponse | None) -> dict:
     """One statement's answer as stored, with the version of the response it belongs to (0 before a first save)."""
     if response is None:
         return stored_answer_json(round_id, statement_id, 0, None, None)
@@ -280,8 +270,6 @@ async def put_my_response(request: Request) -> Response:
     put = await _received(request)
     try:
         outcome = await blocking(_save, request.app, put)
-    except responses.RoundClosed:
-        raise RoundClosed() from None
     except Conflict:
         return await blocking(
             _conflict, request.app, put.code, put.round_id, put.person, put.key, put.fingerprint, _based_on(put.body)
@@ -296,30 +284,24 @@ def _based_on(body: Any) -> Any:
     return body.get("version") if isinstance(body, dict) else None
 
 
-def _save(app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses.Response]:
+def _save(app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses.IndividualResponse]:
     """Read, check and write one save, answering only once the commit that holds it is done.
 
-    On SQLite, writers take turns and every commit waits for the disk, so the save is read and
-    checked first, then written together with the saves arriving alongside it, in one transaction
-    with one commit (functions/store/batches.py). On PostgreSQL, where writers do not queue and each
-    statement is a round trip, one transaction per save does all of it with the fewest.
+    The save is read and checked first, then written by the store (`Store.write`: on SQLite together
+    with the saves arriving alongside it, in one transaction with one commit). The write is safe
+    although the read was not in its transaction: it happens only if the response's version is still
+    the one read (functions/assessment/responses.py).
     """
     store = app.state.store
-    if store.dialect == "sqlite":
-        with store.transaction(write=False) as tx:
-            found = _read(tx, app, put)
-        if isinstance(found, idempotency.Outcome):
-            return found
-        draft = _check(app, put, *found)
-        return found[0], save_batches.for_store(store).write(lambda tx: _write(tx, app, put, *found, draft))
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         found = _read(tx, app, put)
-        if isinstance(found, idempotency.Outcome):
-            return found
-        return found[0], _write(tx, app, put, *found, _check(app, put, *found))
+    if isinstance(found, idempotency.Outcome):
+        return found
+    draft = _check(app, put, *found)
+    return found[0], store.write(lambda tx: _write(tx, app, put, *found, draft))
 
 
-def _read(tx, app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses.Response | None]:
+def _read(tx, app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, responses.IndividualResponse | None]:
     """The member's rights, an earlier answer to the same Idempotency-Key, the round and the stored response."""
     guards.check_member(tx, put.person, put.code)
     if put.key is not None:
@@ -336,39 +318,38 @@ def _read(tx, app, put: _Put) -> idempotency.Outcome | tuple[rounds.Round, respo
     return round_, stored
 
 
-def _check(app, put: _Put, round_: rounds.Round, stored: responses.Response | None) -> answers.Draft:
+def _check(app, put: _Put, round_: rounds.Round, stored: responses.IndividualResponse | None) -> answers.Draft:
     """The body against the round's edition: a draft, or 422 with every problem. A submitted response stays complete."""
-    edition = app.state.editions.get(round_.edition)
-    if edition is None:  # editions are never withdrawn; a round without one cannot be answered
-        raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
+    edition = _edition(app, round_)
     body = put.body
     complete = (isinstance(body, dict) and body.get("submit") is True) or (stored is not None and stored.submitted)
     required = answers.applicable(edition, put.council_type) if complete else ()
     draft, problems = answers.check(edition, put.council_type, body, required=required)
+    _refuse(put, round_, problems)
+    return draft
+
+
+def _edition(app, round_: rounds.Round) -> Edition:
+    edition = app.state.editions.get(round_.edition)
+    if edition is None:  # editions are never withdrawn; a round without one cannot be answered
+        raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
+    return edition
+
+
+def _refuse(put: _Put, round_: rounds.Round, problems: list) -> None:
+    """422 with every problem of the body and the headers; then 409 if the round is not open."""
     found = [p.as_dict() for p in problems] + put.header_problems
     if found:
         raise BadRequest(found)
     if not round_.is_open:
-        raise RoundClosed()
-    return draft
+        raise responses.RoundClosed(round_.id)
 
 
 def _write(
-    tx, app, put: _Put, round_: rounds.Round, stored: responses.Response | None, draft: answers.Draft
-) -> responses.Response:
+    tx, app, put: _Put, round_: rounds.Round, stored: responses.IndividualResponse | None, draft: answers.Draft
+) -> responses.IndividualResponse:
     now = app.state.clock.now()
-    saved = responses.save(
-        tx,
-        round_.id,
-        put.person.id,
-        based_on=draft.version,
-        respondent_role=draft.respondent_role,
-        routes=draft.routes,
-        answers=draft.answers,
-        submit=draft.submit,
-        at=now,
-        stored=stored,
-    )
+    saved = responses.save_draft(tx, round_.id, put.person.id, draft, at=now, stored=stored)
     if put.key is not None:
         outcome = idempotency.Outcome(200, as_text(round_, saved))
         idempotency.remember(tx, put.person.id, put.key, put.fingerprint, outcome, now)
@@ -410,29 +391,38 @@ def _conflict(app, code: str, round_id: str, person: Person, key: str | None, fi
 async def put_my_answer(request: Request) -> Response:
     """Save one statement's answer: a body of a few dozen bytes, answered with the new version only."""
     put = await _received(request)
-    app = request.app
-    store = app.state.store
     try:
-        if store.dialect == "sqlite":
-            # The read (one statement, which never waits for a writer) and the check take less time than a
-            # hand-over to a worker thread; the write goes to the batch writer's thread, and the reply waits
-            # for its commit without a worker thread sitting on it (docs/benchmarks.md).
-            ready = _ready_answer(app, put)
-            if isinstance(ready, idempotency.Outcome):
-                outcome = ready
-            else:
-                batches = save_batches.for_store(store)
-                outcome = await asyncio.wrap_future(batches.submit(lambda tx: _write_answer(app, put, ready, tx)))
-        else:  # PostgreSQL: every statement is a round trip, which must not stall the event loop
-            outcome = await blocking(_save_answer, app, put)
-    except responses.RoundClosed:
-        raise RoundClosed() from None
+        outcome = await save_answer(request.app, put)
     except Conflict:
-        return await blocking(_answer_conflict, app, put)
+        return await blocking(_answer_conflict, request.app, put)
     if isinstance(outcome, idempotency.Outcome):
         return _replayed(outcome)
     text, version = outcome
     return Response(text, media_type="application/json", headers={"ETag": f'"{version}"'})
+
+
+async def save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
+    """The one way an answer is saved as you go: the outcome of an earlier request with the same
+    Idempotency-Key, or the reply and the new version, once the commit that holds the save is done.
+
+    Where the store writes several things in one statement (`Store.one_statement_writes`), the usual
+    save (a complete answer, to a round whose edition is known) is written by one statement that checks
+    as it writes. Otherwise, or when that statement finds a condition unmet, the save is read (one
+    statement), checked, and written by the store (`Store.write_soon`: on SQLite in a batch that shares
+    one commit, without a worker thread waiting for it).
+    """
+    store = app.state.store
+    if store.one_statement_writes:
+        try:
+            done = await store.read_soon(_save_answer_at_once, app, put)
+        except Conflict:  # the Idempotency-Key was used before: read, and replay its outcome or refuse
+            done = None
+        if done is not None:
+            return done
+    ready = await store.read_soon(_ready_answer, app, put)
+    if isinstance(ready, idempotency.Outcome):
+        return ready
+    return await store.write_soon(lambda tx: _write_answer(app, put, ready, tx))
 
 
 # Everything a save of one answer needs to know, in one statement: whether the person is a member,
@@ -454,7 +444,7 @@ class _Answering:
     """A save of one answer, read and checked, ready to write."""
 
     round: rounds.Round
-    stored: responses.Response | None
+    stored: responses.IndividualResponse | None
     draft: answers.AnswerDraft
 
 
@@ -480,43 +470,31 @@ def _ready_answer(app, put: _Put) -> idempotency.Outcome | _Answering:
     return _Answering(round_, stored, _check_answer(app, put, round_, stored))
 
 
-def _write_answer(app, put: _Put, ready: _Answering, tx: Tx | None = None) -> tuple[str, int]:
-    """Write a save of one answer, with the record an Idempotency-Key replays; returns the reply and the
-    new version. In `tx` (SQLite's batches); without one, on PostgreSQL, as one statement on its own."""
+def _write_answer(app, put: _Put, ready: _Answering, tx: Tx) -> tuple[str, int]:
+    """Write a save of one answer in `tx`, with the record an Idempotency-Key replays; returns the reply
+    and the new version."""
     now = app.state.clock.now()
     draft = ready.draft
 
-    def reply(saved: responses.Response) -> str:
+    def reply(saved: responses.IndividualResponse) -> str:
         return json.dumps(answer_json(ready.round.id, draft.statement_id, saved), ensure_ascii=False, separators=(",", ":"))
 
-    def record(saved: responses.Response) -> tuple[str, dict]:
+    def record(saved: responses.IndividualResponse) -> tuple[str, dict]:
         outcome = idempotency.Outcome(200, reply(saved))
         return idempotency.TABLE, idempotency.row(put.person.id, put.key, put.fingerprint, outcome, now)
 
-    also = record if put.key is not None else None
-    args = (ready.round.id, put.person.id, draft.statement_id, draft.answer)
-    if tx is not None:
-        saved = responses.save_answer(tx, *args, based_on=draft.version, at=now, stored=ready.stored, also=also)
-    else:
-        saved = responses.save_answer_alone(
-            app.state.store, *args, based_on=draft.version, at=now, stored=ready.stored, also=also
-        )
+    saved = responses.save_answer(
+        tx,
+        ready.round.id,
+        put.person.id,
+        draft.statement_id,
+        draft.answer,
+        based_on=draft.version,
+        at=now,
+        stored=ready.stored,
+        also=record if put.key is not None else None,
+    )
     return reply(saved), saved.version
-
-
-def _save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
-    """On PostgreSQL: one round trip for the usual save as you go (`_save_answer_at_once`); otherwise
-    two, one to read and one to write (functions/assessment/responses.py's save_answer_alone)."""
-    try:
-        done = _save_answer_at_once(app, put)
-    except Conflict:  # the Idempotency-Key was used before: read, and replay its outcome or refuse
-        done = None
-    if done is not None:
-        return done
-    ready = _ready_answer(app, put)
-    if isinstance(ready, idempotency.Outcome):
-        return ready
-    return _write_answer(app, put, ready)
 
 
 def _save_answer_at_once(app, put: _Put) -> tuple[str, int] | None:
@@ -563,18 +541,12 @@ def _remember_edition(app, round_: rounds.Round) -> None:
     editions[round_.id] = (round_.council, round_.edition)
 
 
-def _check_answer(app, put: _Put, round_: rounds.Round, stored: responses.Response | None) -> answers.AnswerDraft:
+def _check_answer(app, put: _Put, round_: rounds.Round, stored: responses.IndividualResponse | None) -> answers.AnswerDraft:
     """The body against the round's edition: a draft, or 422 with every problem. A submitted response stays complete."""
-    edition = app.state.editions.get(round_.edition)
-    if edition is None:  # editions are never withdrawn; a round without one cannot be answered
-        raise HTTPException(409, f"This round's questionnaire edition ({round_.edition}) is not available.")
+    edition = _edition(app, round_)
     required = stored is not None and stored.submitted
     draft, problems = answers.check_answer(edition, put.council_type, put.statement_id, put.body, required=required)
-    found = [p.as_dict() for p in problems] + put.header_problems
-    if found:
-        raise BadRequest(found)
-    if not round_.is_open:
-        raise RoundClosed()
+    _refuse(put, round_, problems)
     return draft
 
 

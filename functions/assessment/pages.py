@@ -42,7 +42,7 @@ class Answering:
     round: rounds.Round
     edition: Edition
     membership: Membership
-    response: responses.Response | None
+    response: responses.IndividualResponse | None
 
     @property
     def base(self) -> str:
@@ -256,41 +256,35 @@ def _required(a: Answering, step: form.Step, action: str) -> list[str]:
 
 
 def _save(request: Request, person: Person, code: str, round_id: str, slug: str, fields: dict) -> tuple[str, Any]:
-    """Check and store one step, in one transaction. Returns ("saved", response), ("problems", (a, step, body, problems)) or ("closed", a)."""
+    """Check and store one step, in one transaction the store writes (`Store.write`, as the API's saves).
+    Returns ("saved", response), ("problems", (a, step, body, problems)) or ("closed", a)."""
     app = request.app
     now = app.state.clock.now()
-    with app.state.store.transaction() as tx:
-        a = _answering(tx, request, person, code, round_id)
-        step = _step(a, slug)
-        if not a.round.is_open:
-            return "closed", a
-        action = fields.get("action") if fields.get("action") in ACTIONS else "continue"
-        if step.slug == form.REVIEW:
-            action = "submit"
-        sent_version = fields.get("version", "")
-        based_on = (
-            int(sent_version) if isinstance(sent_version, str) and sent_version.isdigit() and len(sent_version) < 10 else -1
-        )
-        have = a.response.version if a.response else 0
-        if based_on != have:
-            raise StaleVersion(a.response, based_on)
-        body = form.read(a.edition, step, fields, a.values)
-        body.update(version=based_on, submit=action == "submit")
-        draft, problems = answers.check(a.edition, a.council.type, body, required=_required(a, step, action))
-        if problems:
-            return "problems", (a, step, body, {p.where: p.says for p in problems})
-        saved = responses.save(
-            tx,
-            round_id,
-            person.id,
-            based_on=draft.version,
-            respondent_role=draft.respondent_role,
-            routes=draft.routes,
-            answers=draft.answers,
-            submit=draft.submit,
-            at=now,
-        )
-        return "saved", (a, step, action, saved)
+    return app.state.store.write(lambda tx: _save_in(tx, request, person, code, round_id, slug, fields, now))
+
+
+def _save_in(tx, request: Request, person: Person, code: str, round_id: str, slug: str, fields: dict, now: int) -> tuple[str, Any]:
+    a = _answering(tx, request, person, code, round_id)
+    step = _step(a, slug)
+    if not a.round.is_open:
+        return "closed", a
+    action = fields.get("action") if fields.get("action") in ACTIONS else "continue"
+    if step.slug == form.REVIEW:
+        action = "submit"
+    sent_version = fields.get("version", "")
+    based_on = (
+        int(sent_version) if isinstance(sent_version, str) and sent_version.isdigit() and len(sent_version) < 10 else -1
+    )
+    have = a.response.version if a.response else 0
+    if based_on != have:
+        raise StaleVersion(a.response, based_on)
+    body = form.read(a.edition, step, fields, a.values)
+    body.update(version=based_on, submit=action == "submit")
+    draft, problems = answers.check(a.edition, a.council.type, body, required=_required(a, step, action))
+    if problems:
+        return "problems", (a, step, body, {p.where: p.says for p in problems})
+    saved = responses.save_draft(tx, round_id, person.id, draft, at=now)
+    return "saved", (a, step, action, saved)
 
 
 async def save_step(request: Request) -> Response:

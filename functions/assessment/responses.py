@@ -31,7 +31,7 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Response:
+class IndividualResponse:
     """One person's response to one round."""
 
     id: str
@@ -52,15 +52,15 @@ class Response:
 class StaleVersion(Conflict):
     """The save was based on an older version than the one stored; `current` is what is stored now."""
 
-    def __init__(self, current: Response | None, based_on: int):
+    def __init__(self, current: IndividualResponse | None, based_on: int):
         have = current.version if current else 0
         super().__init__(f"version: expected {have} (the version stored now), got {based_on}")
         self.current = current
         self.based_on = based_on
 
 
-def _response(row: dict, answers: dict[str, Answer]) -> Response:
-    return Response(
+def _response(row: dict, answers: dict[str, Answer]) -> IndividualResponse:
+    return IndividualResponse(
         id=row["id"],
         round_id=row["round_id"],
         person_id=row["person_id"],
@@ -77,7 +77,7 @@ def _answer(row: dict) -> Answer:
     return Answer(row["statement_id"], row["current"], row["ambition"], row["comment"] or "")
 
 
-def own(tx: Tx, round_id: str, person_id: str) -> Response | None:
+def own(tx: Tx, round_id: str, person_id: str) -> IndividualResponse | None:
     """The person's own response to the round, or None if they have not saved one."""
     row = tx.one("SELECT * FROM responses WHERE round_id = ? AND person_id = ?", (round_id, person_id))
     if row is None:
@@ -94,7 +94,7 @@ RESPONSE_COLUMNS = "s.id, s.round_id, s.person_id, s.respondent_role, s.routes, 
 ANSWER_COLUMNS = "a.statement_id, a.current, a.ambition, a.comment"
 
 
-def in_round(tx: Tx, council: str, round_id: str, person_id: str) -> tuple[Round | None, Response | None]:
+def in_round(tx: Tx, council: str, round_id: str, person_id: str) -> tuple[Round | None, IndividualResponse | None]:
     """The council's round and the person's own response to it, in one query (a save reads both, and on
     PostgreSQL every query is a round trip). (None, None) when the round is not the council's."""
     rows = tx.all(
@@ -106,7 +106,7 @@ def in_round(tx: Tx, council: str, round_id: str, person_id: str) -> tuple[Round
     return joined(rows)
 
 
-def joined(rows: list[dict]) -> tuple[Round | None, Response | None]:
+def joined(rows: list[dict]) -> tuple[Round | None, IndividualResponse | None]:
     """The round and the response in rows selected with ROUND_COLUMNS, RESPONSE_COLUMNS and ANSWER_COLUMNS
     (a round LEFT JOIN its response LEFT JOIN answers): (None, None) without rows or a round; the
     response holds the answers the rows hold."""
@@ -127,8 +127,8 @@ def joined(rows: list[dict]) -> tuple[Round | None, Response | None]:
     return round_, _response(first, {r["statement_id"]: _answer(r) for r in rows if r["statement_id"] is not None})
 
 
-def for_round(tx: Tx, round_id: str) -> list[Response]:
-    """Every response to the round (drafts included; see `Response.submitted`), oldest first.
+def for_round(tx: Tx, round_id: str) -> list[IndividualResponse]:
+    """Every response to the round (drafts included; see `IndividualResponse.submitted`), oldest first.
 
     Personal data of other people: the caller must have checked that the reader is the council's
     super-user, and must write the audit record.
@@ -143,8 +143,10 @@ def for_round(tx: Tx, round_id: str) -> list[Response]:
     return [_response(r, answers[r["id"]]) for r in rows]
 
 
-class RoundClosed(Conflict):
-    """The round is no longer open: answers cannot change."""
+class RoundClosed(Exception):
+    """The round is no longer open: answers cannot change (a 409, functions/errors.py)."""
+
+    message = "This round is closed: answers can no longer change. Your council's super-user can tell you what happens next."
 
 
 UNREAD = object()  # `save` reads the stored response itself
@@ -161,8 +163,8 @@ def save(
     answers: dict[str, Answer],
     submit: bool,
     at: int,
-    stored: Response | None | object = UNREAD,
-) -> Response:
+    stored: IndividualResponse | None | object = UNREAD,
+) -> IndividualResponse:
     """Replace the person's response with these answers, in the caller's transaction.
 
     `based_on` is the version the person last saw (0 when they have none): StaleVersion if the
@@ -204,25 +206,42 @@ def save(
             raise RoundClosed(f"round {round_id} is not open")
         raise StaleVersion(own(tx, round_id, person_id), based_on)
     _replace_answers(tx, response_id, before, answers)
-    return Response(
+    return IndividualResponse(
         response_id, round_id, person_id, respondent_role, version, at, submitted_at, dict(sorted(answers.items())), tuple(routes)
     )
 
 
 # A row to insert in the same write as a save, made only if the save is: given the response as saved,
 # its table and values (the outcome an Idempotency-Key replays, which repeats the saved version).
-Also = Callable[[Response], tuple[str, dict]]
+
+def save_draft(tx: Tx, round_id: str, person_id: str, draft, *, at: int, stored: IndividualResponse | None | object = UNREAD) -> IndividualResponse:
+    """`save` of a checked draft (`answers.check`'s), as the API and the pages both send one."""
+    return save(
+        tx,
+        round_id,
+        person_id,
+        based_on=draft.version,
+        respondent_role=draft.respondent_role,
+        routes=draft.routes,
+        answers=draft.answers,
+        submit=draft.submit,
+        at=at,
+        stored=stored,
+    )
+
+
+Also = Callable[[IndividualResponse], tuple[str, dict]]
 IS_OPEN = "EXISTS (SELECT 1 FROM rounds WHERE id = ? AND status = 'open')"
 
 
 def _answered(
-    round_id: str, person_id: str, statement_id: str, answer: Answer | None, stored: Response | None, at: int
-) -> Response:
+    round_id: str, person_id: str, statement_id: str, answer: Answer | None, stored: IndividualResponse | None, at: int
+) -> IndividualResponse:
     """The response once this answer is saved, with only this statement's answer."""
     kept = {statement_id: answer} if answer is not None else {}
     if stored is None:
-        return Response(new_id(), round_id, person_id, None, 1, at, None, kept, ())
-    return Response(
+        return IndividualResponse(new_id(), round_id, person_id, None, 1, at, None, kept, ())
+    return IndividualResponse(
         stored.id, round_id, person_id, stored.respondent_role, stored.version + 1, at, stored.submitted_at, kept, stored.routes
     )
 
@@ -236,9 +255,9 @@ def save_answer(
     *,
     based_on: int,
     at: int,
-    stored: Response | None,
+    stored: IndividualResponse | None,
     also: Also | None = None,
-) -> Response:
+) -> IndividualResponse:
     """Store one statement's answer (None clears it), in the caller's transaction: saving as you go.
 
     The response's version moves on as with `save`, and the same rules hold: StaleVersion if the
@@ -265,9 +284,8 @@ def save_answer(
     if done != 1:
         _refused(tx.value(f"SELECT 1 WHERE {IS_OPEN}", (round_id,)) is not None, round_id, based_on)
     had = stored is not None and statement_id in stored.answers
-    if answer is None:
-        if had:
-            tx.execute("DELETE FROM answers WHERE response_id = ? AND statement_id = ?", (saved.id, statement_id))
+    if answer is None:  # cleared whether or not `stored` showed it: what matters is what is stored
+        tx.execute("DELETE FROM answers WHERE response_id = ? AND statement_id = ?", (saved.id, statement_id))
     elif had:
         tx.execute(
             "UPDATE answers SET current = ?, ambition = ?, comment = ? WHERE response_id = ? AND statement_id = ?",
@@ -285,62 +303,6 @@ def _refused(is_open: bool, round_id: str, based_on: int) -> None:
     if not is_open:
         raise RoundClosed(f"round {round_id} is not open")
     raise StaleVersion(None, based_on)
-
-
-def save_answer_alone(
-    store: Store,
-    round_id: str,
-    person_id: str,
-    statement_id: str,
-    answer: Answer | None,
-    *,
-    based_on: int,
-    at: int,
-    stored: Response | None,
-    also: Also | None = None,
-) -> Response:
-    """`save_answer` as one statement committed on its own, on PostgreSQL (a WITH of several writes,
-    which SQLite does not have): the version moved on, the answer written and the `also` row inserted
-    all happen or none does, in one round trip instead of six (BEGIN, three statements, COMMIT). The
-    checks and the errors are those of `save_answer`."""
-    if store.dialect != "postgresql":
-        raise ValueError("save_answer_alone needs PostgreSQL; elsewhere use save_answer in a transaction")
-    have = stored.version if stored is not None else 0
-    if have != based_on:
-        raise StaleVersion(stored, based_on)
-    saved = _answered(round_id, person_id, statement_id, answer, stored, at)
-    if stored is None:  # a concurrent first save by the same person takes the unique key: Conflict
-        sql = (
-            "WITH saved AS (INSERT INTO responses (id, round_id, person_id, respondent_role, routes, version, updated_at, "
-            f"submitted_at) SELECT ?, ?, ?, NULL, '[]', 1, ?, NULL WHERE {IS_OPEN} RETURNING id)"
-        )
-        params: list = [saved.id, round_id, person_id, at, round_id]
-    else:
-        sql = (
-            "WITH saved AS (UPDATE responses SET version = ?, updated_at = ? "
-            f"WHERE id = ? AND version = ? AND {IS_OPEN} RETURNING id)"
-        )
-        params = [saved.version, at, saved.id, based_on, round_id]
-    if answer is None:
-        sql += ", answer AS (DELETE FROM answers WHERE response_id IN (SELECT id FROM saved) AND statement_id = ?)"
-        params.append(statement_id)
-    else:
-        sql += (
-            ", answer AS (INSERT INTO answers (response_id, statement_id, current, ambition, comment) "
-            "SELECT id, ?, ?, ?, ? FROM saved ON CONFLICT (response_id, statement_id) DO UPDATE SET "
-            "current = excluded.current, ambition = excluded.ambition, comment = excluded.comment)"
-        )
-        params += [statement_id, answer.current, answer.ambition, answer.comment]
-    if also is not None:
-        table, values = also(saved)
-        sql += f", also AS (INSERT INTO {table} ({', '.join(values)}) SELECT {', '.join('?' for _ in values)} FROM saved)"
-        params += list(values.values())
-    sql += f" SELECT (SELECT COUNT(*) FROM saved) AS saved, {IS_OPEN} AS is_open"
-    params.append(round_id)
-    (done,) = store.write_alone(sql, params)
-    if done["saved"] != 1:
-        _refused(bool(done["is_open"]), round_id, based_on)
-    return saved
 
 
 def save_answer_at_once(
@@ -365,8 +327,8 @@ def save_answer_at_once(
     saves as usual, which says why, or replays the earlier outcome. Clearing an answer, and a first
     save (no response yet), always go that way.
     """
-    if store.dialect != "postgresql":
-        raise ValueError("save_answer_at_once needs PostgreSQL; elsewhere use save_answer in a transaction")
+    if not store.one_statement_writes:
+        raise ValueError("save_answer_at_once needs a store that writes several things in one statement")
     sql = (
         "WITH saved AS (UPDATE responses s SET version = ?, updated_at = ? FROM rounds r, memberships m "
         "WHERE s.round_id = ? AND s.person_id = ? AND s.version = ? "

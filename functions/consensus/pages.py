@@ -25,7 +25,7 @@ from model.vocabulary import DONT_KNOW, RESPONDENT_ROLES, ROUTES, STAGES
 BASE = "/councils/{code}/rounds/{round_id}"
 
 
-def _submitted(tx, round_id: str) -> list[responses.Response]:
+def _submitted(tx, round_id: str) -> list[responses.IndividualResponse]:
     """The responses people have submitted: drafts are their authors' work in progress."""
     return [r for r in responses.for_round(tx, round_id) if r.submitted]
 

@@ -189,25 +189,11 @@ async def members_page(request: Request) -> Response:
     )
 
 
-def last_super_user(request: Request, code: str, err: memberships.LastSuperUser) -> Response:
-    return render(
-        request,
-        "council/last_super_user.html",
-        status=409,
-        page_title="A council keeps a super-user",
-        message=str(err),
-        code=code,
-    )
-
-
 async def role_form(request: Request) -> Response:
     code, person_id = request.path_params["code"], request.path_params["person_id"]
     await guards.require_super_user(request, code)
     data = await form(request)
-    try:
-        await blocking(_write, request.app, change_role, request.state.person, code, person_id, str(data.get("role", "")))
-    except memberships.LastSuperUser as err:
-        return last_super_user(request, code, err)
+    await blocking(_write, request.app, change_role, request.state.person, code, person_id, str(data.get("role", "")))
     return RedirectResponse(f"/app/councils/{code}/members?done=role", status_code=303)
 
 
@@ -215,10 +201,7 @@ async def remove_form(request: Request) -> Response:
     code, person_id = request.path_params["code"], request.path_params["person_id"]
     await guards.require_super_user(request, code)
     await form(request)
-    try:
-        await blocking(_write, request.app, remove_member, request.state.person, code, person_id)
-    except memberships.LastSuperUser as err:
-        return last_super_user(request, code, err)
+    await blocking(_write, request.app, remove_member, request.state.person, code, person_id)
     return RedirectResponse(f"/app/councils/{code}/members?done=removed", status_code=303)
 
 
@@ -250,10 +233,7 @@ async def writing(request: Request):
 
 
 async def _api_write(request: Request, fn, *args):
-    try:
-        return await blocking(_write, request.app, fn, request.state.person, *args)
-    except memberships.LastSuperUser as err:
-        raise HTTPException(409, str(err)) from None
+    return await blocking(_write, request.app, fn, request.state.person, *args)
 
 
 async def api_member(request: Request) -> Response:

@@ -113,13 +113,8 @@ def add(tx: Tx, person_id: str, council_code: str, role: str, joined_by: str, no
 
 
 def _lock_council(tx: Tx, council_code: str) -> None:
-    """Serialise role changes within one council, so two super-users demoting each other at once cannot both win.
-
-    SQLite's writing transactions already hold the database's write lock; PostgreSQL takes a
-    transaction-scoped advisory lock keyed by the council's code.
-    """
-    if tx.dialect == "postgresql":
-        tx.execute("SELECT pg_advisory_xact_lock(7310002, hashtext(?))", (council_code,))
+    """Serialise role changes within one council, so two super-users demoting each other at once cannot both win."""
+    tx.lock(council_code)
 
 
 def set_role(tx: Tx, person_id: str, council_code: str, role: str) -> Membership | None:

@@ -116,17 +116,7 @@ async def erase(request: Request) -> Response:
         return render(
             request, "account/erase.html", status=422, page_title="Erase your account", email=person.email, problem=problem
         )
-    try:
-        await blocking(_erase, request.app, person)
-    except memberships.LastSuperUser as err:
-        return render(
-            request,
-            "council/last_super_user.html",
-            status=409,
-            page_title="A council keeps a super-user",
-            message=str(err),
-            code=err.council,
-        )
+    await blocking(_erase, request.app, person)
     request.state.person = None
     response = render(request, "account/erased.html", page_title="Your account has been erased")
     response.headers.append("Set-Cookie", sessions.clear_cookie())

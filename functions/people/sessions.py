@@ -152,12 +152,7 @@ class SessionMiddleware:
         app = scope["app"]
         store, now = app.state.store, app.state.clock.now()
         try:
-            if store.dialect == "sqlite":
-                # A lone read of SQLite takes tens of microseconds and, in WAL mode, never waits for a
-                # writer: handing it to a worker thread costs more than it does (docs/benchmarks.md).
-                found = _lookup(store, app.state.settings.secret_key, token, now)
-            else:  # PostgreSQL: a round trip, which would stall every other request on the event loop
-                found = await run_in_threadpool(_lookup, store, app.state.settings.secret_key, token, now)
+            found = await store.read_soon(_lookup, store, app.state.settings.secret_key, token, now)
             if found and now - found[0].last_seen_at >= TOUCH_EVERY:
                 await run_in_threadpool(_touch, store, found[0], now)
         except StoreError as err:

@@ -6,14 +6,21 @@ integer seconds since the epoch (BIGINT), ids are text made by the app, booleans
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+from starlette.concurrency import run_in_threadpool
+
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000  # a writer waits this long for another to finish before giving up
@@ -70,9 +77,42 @@ class Tx:
         marks = ", ".join("?" for _ in values)
         self.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
 
+    def lock(self, name: str) -> None:
+        """Serialise, until this transaction ends, the writers that lock the same name (two super-users
+        demoting each other at once). SQLite's writing transactions already hold the database's write
+        lock; on PostgreSQL a transaction-scoped advisory lock keyed by the name."""
+        if self.dialect == "postgresql":
+            self.execute("SELECT pg_advisory_xact_lock(7310002, hashtext(?))", (name,))
+
+
+# A placeholder is a `?` outside string literals, quoted identifiers and comments. These are the parts
+# of SQL that can hold a `?` that is not one, each matched whole, so that only real placeholders change.
+_SQL_PARTS = re.compile(
+    r"'(?:[^']|'')*'"  # a string literal ('it''s')
+    r'|"(?:[^"]|"")*"'  # a quoted identifier
+    r"|--[^\n]*"  # a comment to the end of the line
+    r"|/\*.*?\*/"  # a block comment
+    r"|\?"  # a placeholder
+    r"|%",  # psycopg's own marker: a literal % is written %%
+    re.DOTALL,
+)
+
+
+@functools.lru_cache(maxsize=2048)
+def _pg_sql(sql: str) -> str:
+    """SQL written with `?` placeholders as psycopg takes it: each placeholder becomes `%s` and every `%`
+    is doubled (psycopg reads the whole text, literals included); a `?` inside a literal, a quoted
+    identifier or a comment stays a `?`."""
+
+    def part(match: re.Match) -> str:
+        text = match.group(0)
+        return "%s" if text == "?" else text.replace("%", "%%")
+
+    return _SQL_PARTS.sub(part, sql)
+
 
 def _placeholders(sql: str, dialect: str) -> str:
-    return sql.replace("?", "%s") if dialect == "postgresql" else sql
+    return _pg_sql(sql) if dialect == "postgresql" else sql
 
 
 def _is_unique_violation(err: Exception) -> bool:
@@ -82,12 +122,19 @@ def _is_unique_violation(err: Exception) -> bool:
 
 
 class Store:
-    """A pool of connections to one database, and its migrations."""
+    """A pool of connections to one database, and its migrations.
+
+    Callers never ask which database it is: the store decides how a write is made (`write`,
+    `write_soon`) and where a lone read runs (`read_soon`). `one_statement_writes` says whether one
+    statement may hold several writes (a WITH of INSERTs and UPDATEs: PostgreSQL, not SQLite), for the
+    few saves written that way to spare round trips.
+    """
 
     def __init__(self, url: str, pool_size: int = 10):
         self.url = url
         if url.startswith("sqlite:///"):
             self.dialect = "sqlite"
+            self.one_statement_writes = False
             self.path = Path(url.removeprefix("sqlite:///"))
             self._local = threading.local()
             self._all: dict[threading.Thread, sqlite3.Connection] = {}  # each thread's own connection
@@ -98,6 +145,7 @@ class Store:
             self._writer = threading.RLock()
         elif url.startswith(("postgresql://", "postgres://")):
             self.dialect = "postgresql"
+            self.one_statement_writes = True
             self._pool = self._pg_pool(url, pool_size)
         else:
             raise StoreError(f"database URL: expected sqlite:///path or postgresql://..., got {_redact(url)}")
@@ -178,6 +226,37 @@ class Store:
                 # the server went away (a restart, a crash, the network): a 503, and the pool drops the
                 # broken connection and makes new ones once the server is back
                 raise StoreError(f"database at {_redact(self.url)} could not be used: {str(err).splitlines()[0]}") from None
+
+    def write(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in a writing transaction and return its result once committed; raise what it
+        raised (then nothing of it was kept). The store decides how: on SQLite, where writers take turns
+        and every commit waits for the disk, writes arriving together share one transaction and one
+        commit, each in a savepoint of its own (batches.py); on PostgreSQL, where writers do not queue,
+        each has its own transaction."""
+        if self.dialect == "sqlite":
+            from functions.store import batches
+
+            return batches.for_store(self).write(work)
+        with self.transaction() as tx:
+            return work(tx)
+
+    async def write_soon(self, work: Callable[[Tx], T]) -> T:
+        """`write`, awaited from the event loop: on SQLite the batch writer's thread runs it and no worker
+        thread sits waiting for the commit; on PostgreSQL a worker thread runs it."""
+        if self.dialect == "sqlite":
+            from functions.store import batches
+
+            return await asyncio.wrap_future(batches.for_store(self).submit(work))
+        return await run_in_threadpool(self.write, work)
+
+    async def read_soon(self, reads: Callable[..., T], *args) -> T:
+        """`reads(*args)`, a function that makes only lone reads (`read`), awaited from the event loop. On
+        SQLite such a read takes tens of microseconds and, in WAL mode, never waits for a writer: it runs
+        at once, since a hand-over to a worker thread costs more (docs/benchmarks.md). On PostgreSQL it is
+        a round trip, which must not stall the event loop: a worker thread runs it."""
+        if self.dialect == "sqlite":
+            return reads(*args)
+        return await run_in_threadpool(reads, *args)
 
     def read(self, sql: str, params: tuple | list = ()) -> list[dict]:
         """The rows of one statement that only reads, run on its own, outside any transaction.

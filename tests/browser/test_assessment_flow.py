@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from functions import audit
 from functions.assessment import rounds
 from functions.web.security import SESSION_COOKIE
-from tests.conftest import PeopleFactory, axe_violations
+from tests.factories import PeopleFactory, axe_violations
 
 pytestmark = pytest.mark.browser
 

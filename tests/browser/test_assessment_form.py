@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from functions.assessment import responses, rounds
 from functions.web.security import SESSION_COOKIE
-from tests.conftest import PeopleFactory, axe_violations
+from tests.factories import PeopleFactory, axe_violations
 
 pytestmark = pytest.mark.browser
 COUNTY = "ESX"

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from functions.councils import memberships
 from functions.people import store as people
 from tests.browser.test_sign_in import sign_in
-from tests.conftest import PeopleFactory, free_port
+from tests.factories import PeopleFactory, free_port
 
 pytestmark = pytest.mark.browser
 

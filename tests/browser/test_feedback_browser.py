@@ -7,7 +7,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from functions.web.security import SESSION_COOKIE
-from tests.conftest import PeopleFactory, axe_violations
+from tests.factories import PeopleFactory, axe_violations
 
 pytestmark = pytest.mark.browser
 

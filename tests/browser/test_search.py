@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from generator.search import index as search_index
 from tests.browser.test_site_keyboard import assert_focus_is_visible, tab_to
-from tests.conftest import axe_violations
+from tests.factories import axe_violations
 
 pytestmark = pytest.mark.browser
 DONE = re.compile(r"^(\d[\d,]* results?|No results) for ")

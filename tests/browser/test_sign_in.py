@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from functions.councils import councils, invitations
 from functions.people import store as people
-from tests.conftest import axe_violations
+from tests.factories import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -96,7 +96,7 @@ def test_the_session_cookie_reaches_the_browser_with_its_flags(page, live_server
 def test_a_super_user_sets_up_the_second_factor_and_manages_members(page, live_server, smtp_server):
     import pyotp
 
-    from tests.conftest import PeopleFactory
+    from tests.factories import PeopleFactory
 
     app, base = live_server.app, live_server.url
     factory = PeopleFactory(app)

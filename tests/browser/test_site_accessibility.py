@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import axe_violations
+from tests.factories import axe_violations
 
 pytestmark = pytest.mark.browser
 

@@ -26,7 +26,7 @@ from generator.build import build
 from generator.content import resources as content_module
 from generator.content.kinds import BY_ID
 from generator.content.library import load
-from tests.conftest import COUNCILS, EXAMPLES
+from tests.factories import COUNCILS, EXAMPLES
 from tests.xss.payloads import PAYLOADS, Payload
 
 pytestmark = pytest.mark.browser
