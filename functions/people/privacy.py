@@ -3,7 +3,7 @@
 Every column of every table says once what it holds, in a file beside the migration that made it
 (`functions/store/migrations/NNNN_name.columns.toml`, kinds in KINDS). A column that identifies a person
 (their id, address or pseudonym) is listed in PERSONAL_DATA, which exports and erases it; a table
-with a person's words is erased with them; secrets are never exported. tests/test_privacy.py holds
+with a person's words is erased with them; secrets are never exported. tests/people/test_privacy.py holds
 the live schema against both lists and fails when a table or column is missing from either.
 """
 

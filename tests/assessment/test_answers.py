@@ -9,7 +9,7 @@ import pytest
 from functions.assessment import answers
 from functions.assessment.responses import Answer
 
-EXAMPLES = Path(__file__).parent / "examples" / "questionnaire"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "questionnaire"
 
 
 def body(**answers_by_id):

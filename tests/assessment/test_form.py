@@ -9,7 +9,7 @@ from functions.assessment import answers, form
 from model import vocabulary as v
 from tests.html_tree import parse
 
-EXAMPLES = Path(__file__).parent / "examples" / "questionnaire"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "questionnaire"
 BASE = "/app/councils/E07000223/rounds/r1/answer/"
 
 

@@ -1,0 +1,1 @@
+"""Tests of functions/assessment/: rounds, responses, answers, the form, its pages and API."""

@@ -1,0 +1,1 @@
+"""Tests of functions/consensus/: the spread, the agenda and the recorded consensus."""

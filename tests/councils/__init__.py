@@ -1,0 +1,1 @@
+"""Tests of functions/councils/: councils, members and roles, invitations."""

@@ -1,0 +1,1 @@
+"""Tests of functions/feedback/: feedback and its summaries."""

@@ -1,0 +1,1 @@
+"""Tests of generator/: checking content, building the site, the search index, the editor."""

@@ -1,0 +1,1 @@
+"""Tests of model/: the questionnaire and front matter."""

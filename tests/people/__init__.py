@@ -1,0 +1,1 @@
+"""Tests of functions/people/: addresses, sign-in, sessions, the second factor, accounts, privacy."""

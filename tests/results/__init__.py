@@ -1,0 +1,1 @@
+"""Tests of functions/results/: results, next steps, the chart and the downloads."""

@@ -1,0 +1,1 @@
+"""Tests of functions/store/: both databases, batched writes, the durability check."""

@@ -1,0 +1,1 @@
+"""Tests of functions/web/: request protection, return paths, dates, the API's description."""
