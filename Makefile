@@ -29,6 +29,13 @@ $(EDITOR_STAMP): package.json package-lock.json
 
 editor: $(EDITOR_STAMP) ## install the optional editor interface (Decap CMS); build it with TIE_EDITOR=1
 
+# The Nu Html Checker (vnu.jar, run with Java), which the tests run over every page; pinned in tests/vnu/package-lock.json,
+# apart from the optional editor's packages.
+VNU_STAMP := tests/vnu/node_modules/.installed
+$(VNU_STAMP): tests/vnu/package.json tests/vnu/package-lock.json
+	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
+	touch $(VNU_STAMP)
+
 check: $(STAMP) ## check content and questionnaire (tie check)
 	$(BIN)/tie check
 
@@ -38,7 +45,7 @@ build: $(STAMP) $(if $(filter 1,$(TIE_EDITOR)),$(EDITOR_STAMP)) ## check, then b
 run: build ## set up, build and serve site and app on http://127.0.0.1:$(PORT)
 	$(BIN)/tie serve
 
-test: $(STAMP) ## set up and run every test
+test: $(STAMP) $(VNU_STAMP) ## set up and run every test (the HTML checker needs Java)
 	$(BIN)/ruff check model generator functions tests benchmarks
 	$(BIN)/pytest -q
 
@@ -52,13 +59,17 @@ lint: $(STAMP) ## lint the code (ruff check)
 bench-build: $(STAMP) ## measure the site build and a first search at 100, 1,000 and 5,000 resources (slow)
 	$(BIN)/python -m benchmarks.build_scale
 
+bench-lighthouse: $(STAMP) ## Lighthouse's mobile performance score for four pages of a running `make run` (npm lighthouse in .lighthouse/)
+	test -x .lighthouse/node_modules/.bin/lighthouse || npm install --prefix .lighthouse --no-audit --no-fund --no-save lighthouse@12.8.2
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse http://127.0.0.1:$(PORT)
+
 bench-load: $(STAMP) ## saving answers under load against a bare insert, SQLite and PostgreSQL (a few minutes)
 	$(BIN)/python -m benchmarks.load
 
 durability: $(STAMP) ## kill the app (and PostgreSQL) under load; check no acknowledged save is lost (a few minutes)
 	$(BIN)/python -m benchmarks.durability
 
-.PHONY: bench-load durability
+.PHONY: bench-lighthouse bench-load durability
 
 lock: ## re-pin requirements.lock from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --output-file requirements.lock requirements.in

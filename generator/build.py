@@ -21,8 +21,9 @@ from generator.content import ledger as addresses
 from generator.content.facets import FACETS
 from generator.content.library import Library
 from generator.content.resources import Resource
-from generator.pages import feed, library_index, listings, redirects, related, resource_page, site_pages
+from generator.pages import feed, library_index, listings, redirects, related, resource_page, site_pages, webfiles
 from generator.pages.docspaths import docs_path
+from generator.pages.fingerprint import fingerprint
 from generator.safe import csp
 from generator.search import index as search_index
 from model.register import Register
@@ -125,6 +126,8 @@ def write_other_pages(lib: Library, docs: Path, contributing: Path, extra_pages:
             resources,
             counts,
             None,
+            "Every case study, guidance note, tool, training course, data set and support offer in the Exchange, "
+            "to filter by kind, theme, ambition route, council type or region.",
         )
     )
     for facet in FACETS:
@@ -165,8 +168,23 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(config_file: Path, docs: Path, site: Path) -> None:
-    """Run MkDocs (strict) on the generated Markdown, in this process. Raises BuildError listing every warning."""
+def fingerprint_assets(config, docs: Path) -> None:
+    """Link the site's own styles and scripts by their fingerprinted names (generator/pages/fingerprint.py):
+    those mkdocs.yml lists for every page, and the search page's script (main.html reads extra.tie_search_js)."""
+    config.extra_css = [fingerprint(docs, str(path)) for path in config.extra_css]
+    for number, script in enumerate(config.extra_javascript):
+        if isinstance(script, str):
+            config.extra_javascript[number] = fingerprint(docs, script)
+        else:  # a script given with attributes (path:, defer:...)
+            script.path = fingerprint(docs, script.path)
+    config.extra["tie_search_js"] = fingerprint(docs, "assets/search.js")
+
+
+def render(config_file: Path, docs: Path, site: Path, site_url: str = "") -> None:
+    """Run MkDocs (strict) on the generated Markdown, in this process. Raises BuildError listing every warning.
+
+    `site_url`, the site's public address, gives every page its canonical link and the sitemap its
+    absolute addresses."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -175,7 +193,10 @@ def render(config_file: Path, docs: Path, site: Path) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        config = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True)
+        config = load_config(
+            config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, site_url=site_url.rstrip("/") + "/"
+        )
+        fingerprint_assets(config, docs)
         mkdocs_build(config)
     except (Abort, ConfigurationError) as err:
         detail = "; ".join(handler.messages) or str(err)
@@ -197,12 +218,12 @@ def warm_renderer() -> None:
     import pymdownx.superfences  # noqa: F401
 
 
-def render_and_count(config_file: str, docs: str, site: str, nonce: str) -> int:
+def render_and_count(config_file: str, docs: str, site: str, nonce: str, site_url: str) -> int:
     """Render with MkDocs (in the renderer's own process); the number of pages whose contributed part
     carrying this build's nonce was cleaned (generator/safe/mdsafe.py)."""
     from generator.safe import mdsafe
 
-    render(Path(config_file), Path(docs), Path(site))
+    render(Path(config_file), Path(docs), Path(site), site_url)
     return mdsafe.CLEANED[nonce]
 
 
@@ -236,7 +257,9 @@ def _template_pages(site: Path, resource_address: str | None) -> list[Path]:
 
 INDEXER_NICENESS = 10  # added to the indexer's niceness, so that on a busy machine the other two get the cores first
 
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"  # the feed and canonical links need absolute addresses; TIE_SITE_URL sets the real one
+# The feed, the sitemap, robots.txt and canonical links need absolute addresses; TIE_SITE_URL sets the real one.
+# Without it, the address `make run` serves on (functions/settings.py gives the same, with PORT).
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
 def build(
@@ -258,6 +281,7 @@ def build(
             decap.ready(root, editor)  # say so now, not after the whole build
         except decap.EditorError as err:
             raise BuildError(str(err)) from None
+    site_url = site_url or DEFAULT_SITE_URL
     result = BuildResult(resources=len(lib.published))
     timer = _Timer(result)
     nonce = secrets.token_hex(16)
@@ -277,9 +301,10 @@ def build(
         with timer.step("generate"):
             pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages)
             copy_content_assets(content_dir, docs)
+            webfiles.write(docs, site_url)
             pages += library.result()
         with timer.step("mkdocs"):
-            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce)
+            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce, site_url)
             cleaned = renderer.result()
         result.timings["mkdocs cpu"] = renderer.cpu_seconds
         renderer.close()
@@ -307,7 +332,6 @@ def build(
         for process in removing:
             process.wait()
     with timer.step("feed"):
-        site_url = site_url or DEFAULT_SITE_URL
         feed.write(site, lib.published, site_url, today)
         titles = {r.address: r.title for r in lib.published}
         try:
@@ -316,6 +340,7 @@ def build(
             raise BuildError(f"redirects: {err}") from None
     with timer.step("secure"):
         csp.write(site, csp.page_hashes(_template_pages(site, lib.published[0].address if lib.published else None)))
+        webfiles.add_headers(site)
         library_index.write(site, lib.published, lib.register)
     if editor is not None:  # optional, off by default (TIE_EDITOR=1)
         with timer.step("editor"):

@@ -7,12 +7,32 @@ start-up. Both import the names from here, so neither reaches into the other.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 SHELL_ADDRESS = "/_tie/shell/"  # an empty page of the site, whose shell (header, footer, styles) app pages wear
 SCRIPT_HASHES_FILE = "_tie/script-hashes.json"  # the hashes of the site's inline scripts, for the policy
 LIBRARY_FILE = "library.json"  # every published resource's metadata: the library's filters, the app's next steps
 REDIRECTS_FILE = "_tie/redirects.json"  # moved addresses, old to new: the app answers 301
+FEED_FILE = "feed.xml"  # the Atom feed of new and updated resources
+# Media types that a file's name does not tell (Python's mimetypes and static hosts say application/xml for .xml).
+MEDIA_TYPES = {"/" + FEED_FILE: "application/atom+xml; charset=utf-8"}
+
+
+# How long browsers and caches may keep what the site serves (docs/decisions/0007-fingerprinted-assets.md).
+# A file named by its content's hash (Material's main.57a0d79d.min.css, the site's own exchange.3f2a9c1b.css,
+# generator/pages/fingerprint.py) is never changed under that name: kept for a year, never asked about again.
+# Everything else (pages, the feed, the sitemap, images) may be kept but is revalidated each time (ETag
+# and Last-Modified make that a 304 when nothing changed), so a new build is seen at once.
+FINGERPRINT_LENGTH = 8  # hex digits of the content's hash in a name, as Material's own
+FINGERPRINTED = re.compile(rf"^/assets/(?:[\w.-]+/)*[\w-]+\.[0-9a-f]{{{FINGERPRINT_LENGTH}}}(?:\.min)?\.(?:css|js)$")
+IMMUTABLE = "public, max-age=31536000, immutable"  # a year, the longest lifetime HTTP caches are asked to honour
+REVALIDATE = "no-cache"  # may be stored, but must be revalidated before each use
+
+
+def cache_control(path: str) -> str:
+    """The Cache-Control for a file of the built site at `path` (the address, from /)."""
+    return IMMUTABLE if FINGERPRINTED.match(path) else REVALIDATE
 
 
 def policy(hashes: set[str] | frozenset[str] = frozenset()) -> str:

@@ -76,7 +76,8 @@ class SecurityMiddleware:
     - refuses bodies over MAX_BODY with 413 (by Content-Length, and by counting as it streams);
     - answers 404 to an address with a control character in it (see CONTROL);
     - sets the form-token cookie when a browser has none (double-submit: forms echo it back);
-    - adds the security headers to every response, static pages included, and no-store when signed in.
+    - adds the security headers to every response, static pages included, and no-store to the app's and, when
+      signed in, to every page (not to files named by their content, which are the same for everyone).
     """
 
     def __init__(
@@ -97,7 +98,7 @@ class SecurityMiddleware:
         ]
         if https:  # the site's address is https: browsers are to use nothing else for it for a year (HSTS_MAX_AGE)
             self.fixed.append((b"strict-transport-security", f"max-age={HSTS_MAX_AGE}".encode()))
-        self.replaced = {name for name, _ in self.fixed} | {b"content-security-policy", b"cache-control"}
+        self.replaced = {name for name, _ in self.fixed} | {b"content-security-policy"}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -130,12 +131,17 @@ class SecurityMiddleware:
                     raise BodyTooLarge()
             return message
 
+        # The app's answers, and any page while signed in, are never stored; a file named by its content
+        # (model.site.FINGERPRINTED) is the same for everyone, so it keeps the year it was given (web/delivery.py).
+        no_store = scope["path"].startswith(("/app", "/api")) or (signed_in and not site.FINGERPRINTED.match(scope["path"]))
+        replaced = self.replaced | {b"cache-control"} if no_store else self.replaced
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                raw = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in self.replaced]
+                raw = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in replaced]
                 raw.append((b"content-security-policy", (_editor_policy(scope) or self.policy).encode("latin-1")))
                 raw += self.fixed
-                if signed_in or scope["path"].startswith(("/app", "/api")):
+                if no_store:
                     raw.append((b"cache-control", b"no-store"))
                 if new_csrf and scope["path"].startswith("/app"):
                     raw.append((b"set-cookie", set_cookie_header(CSRF_COOKIE, new_csrf, same_site="Strict").encode("latin-1")))

@@ -1,5 +1,6 @@
 /* The Exchange's progressive enhancements. Every page works without this file:
-   - library pages: the filter links become checkboxes that filter instantly (from library.json).
+   - library pages: the filter links become checkboxes that filter instantly (from library.json);
+   - every page: Material's drawer and search start closed after a reload.
    The search page has its own script, assets/search.js. */
 (function () {
   "use strict";
@@ -127,6 +128,14 @@
     var nav = document.querySelector(".tie-filters[data-library]");
     if (nav) enhanceLibrary(nav);
   }
+
+  // Material marks its drawer and search checkboxes autocomplete="off", so that Firefox does not tick them again
+  // when a page is reloaded; HTML allows the attribute only on text-like inputs, so generator/overrides/base.html
+  // drops it and this unticks them instead, before Material's own script reads them.
+  ["__drawer", "__search"].forEach(function (id) {
+    var box = document.getElementById(id);
+    if (box) box.checked = false;
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -13,7 +13,7 @@ from generator.content.library import load
 def add_arguments(parser):
     parser.add_argument("--content", type=Path, help="content folder (default: content/)")
     parser.add_argument("--site", type=Path, help="output folder (default: site/)")
-    parser.add_argument("--site-url", help="the site's public address, for the feed's links (default: TIE_SITE_URL)")
+    parser.add_argument("--site-url", help="the site's public address, for canonical links, the sitemap, robots.txt and the feed (default: TIE_SITE_URL)")
     parser.add_argument(
         "--timings", action="store_true", help="print how long each step took (the indexer runs alongside generate and mkdocs)"
     )

@@ -9,10 +9,11 @@ from pathlib import Path
 from generator.content.resources import Resource
 from generator.pages.site_pages import WHATS_NEW
 from model import vocabulary as v
+from model.site import FEED_FILE
 
 ATOM = "http://www.w3.org/2005/Atom"
-FEED_FILE = "feed.xml"
 TITLE = "Transformation and Innovation Exchange: new and updated resources"
+LANG = {"{http://www.w3.org/XML/1998/namespace}lang": "en"}  # the site's language (mkdocs.yml theme.language), said on every text
 
 
 def _stamp(day: dt.date) -> str:
@@ -30,10 +31,10 @@ def atom(resources: list[Resource], site_url: str, today: dt.date) -> str:
     base = site_url.rstrip("/")
     newest = sorted(resources, key=lambda r: (r.last_changed, r.title), reverse=True)[:WHATS_NEW]
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed = ET.Element(f"{{{ATOM}}}feed", LANG)
     _text(feed, "id", base + "/whats-new/")
-    _text(feed, "title", TITLE)
-    _text(feed, "subtitle", "Case studies, guidance, tools, training, performance data and support offers for UK councils.")
+    _text(feed, "title", TITLE, **LANG)
+    _text(feed, "subtitle", "Case studies, guidance, tools, training, performance data and support offers for UK councils.", **LANG)
     _text(feed, "updated", _stamp(newest[0].last_changed if newest else today))
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": f"{base}/{FEED_FILE}"})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": base + "/whats-new/"})
@@ -42,7 +43,7 @@ def atom(resources: list[Resource], site_url: str, today: dt.date) -> str:
     for r in newest:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", base + r.address)
-        _text(entry, "title", r.title)
+        _text(entry, "title", r.title, type="text", **LANG)
         _text(entry, "published", _stamp(r.published))
         _text(entry, "updated", _stamp(r.last_changed))
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": base + r.address})
@@ -51,7 +52,7 @@ def atom(resources: list[Resource], site_url: str, today: dt.date) -> str:
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": r.kind.id, "label": r.kind.label})
         for theme in r.themes:
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": theme, "label": v.THEMES.label(theme)})
-        _text(entry, "summary", r.summary, type="text")
+        _text(entry, "summary", r.summary, type="text", **LANG)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

@@ -90,8 +90,10 @@ def listing(
     resources: list[Resource],
     counts: dict[str, Counter],
     current: tuple[str, str] | None,
+    description: str,
 ) -> list[tuple[str, str]]:
-    """The pages of one list: (address, Markdown) for each page of PAGE_SIZE resources."""
+    """The pages of one list: (address, Markdown) for each page of PAGE_SIZE resources. Each page's
+    `description` (for search engines and link previews) says which page of the list it is."""
     ordered = sorted(resources, key=lambda r: (r.title.lower(), r.address))
     total = max(1, -(-len(ordered) // PAGE_SIZE))
     pages = []
@@ -99,7 +101,8 @@ def listing(
         here = page_address(base, number)
         chunk = ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         heading = title if number == 1 else f"{title} (page {number} of {total})"
-        body = [front_matter({"title": heading, "tie_page": "listing"}), f"# {text(heading)}\n"]
+        about = description if number == 1 else f"{description} Page {number} of {total}."
+        body = [front_matter({"title": heading, "description": about, "tie_page": "listing"}), f"# {text(heading)}\n"]
         if intro:
             body.append(intro + "\n")
         first, last = (number - 1) * PAGE_SIZE + 1, (number - 1) * PAGE_SIZE + len(chunk)
@@ -119,5 +122,6 @@ def facet_pages(facet: Facet, resources: list[Resource], register: Register | No
     for term in facet.terms:
         matching = [r for r in resources if term.id in facet.values(r, register)]
         intro = inline_html(term.description)
-        pages += listing(facet.page(term.id), f"{term.label}", f"<p>{intro}</p>", matching, counts, (facet.id, term.id))
+        description = f"{facet.label}: {term.label}. {term.description} Resources for councils in the Exchange's library."
+        pages += listing(facet.page(term.id), f"{term.label}", f"<p>{intro}</p>", matching, counts, (facet.id, term.id), description)
     return pages

@@ -63,7 +63,8 @@ def render(r: Resource, related: list[Resource], register: Register | None, nonc
     # Related resources are listed by the page template (overrides/partials/tie-related.html), after the
     # contributed part.
     related_meta = [{"url": relative(r.address, o.address), "title": o.title, "kind": o.kind.label} for o in related]
-    meta = {"title": r.title, "description": r.summary, "tie_page": "resource", "tie_nonce": nonce, "tie_related": related_meta}
+    meta = {"title": r.title, "description": r.summary, "tie_page": "resource", "tie_nonce": nonce, "tie_related": related_meta,
+            "tie_changed": r.last_changed.isoformat()}  # the sitemap's lastmod (generator/overrides/sitemap.xml)
     out = [front_matter(meta)]
     out.append(f"# {text(r.title)}\n")
     out.append(f'<p class="tie-lede">{inline_html(r.summary)}</p>\n')

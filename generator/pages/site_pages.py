@@ -24,11 +24,14 @@ hide:
 TIE_APP_CONTENT
 """
 LATEST = 6  # newest resources shown on the home page
+# Each page has a description of its own, for search engines' results and link previews; the home page's is the site's.
+HOME_DESCRIPTION = "An improvement resource for UK councils, built with councils, for councils: case studies, guidance, tools, training, data and support, and a self-assessment."
+SELF_ASSESSMENT = "The Exchange's self-assessment for councils: how it works, who sees your answers, the scale you answer on and the statements in each theme."
 
 
 def home(resources: list[Resource], edition: Edition | None) -> str:
     here = "/"
-    out = [front_matter({"title": "Transformation and Innovation Exchange", "tie_page": "home"})]
+    out = [front_matter({"title": "Transformation and Innovation Exchange", "description": HOME_DESCRIPTION, "tie_page": "home"})]
     out.append("# Transformation and Innovation Exchange\n")
     out.append(
         '<p class="tie-lede">An improvement resource for UK councils, built with councils, for councils: '
@@ -92,7 +95,7 @@ def search() -> str:
         for f in SEARCH_FACETS
     )
     return (
-        front_matter({"title": "Search", "tie_page": "search", "hide": ["toc"]})
+        front_matter({"title": "Search", "description": "Search the Exchange's library of case studies, guidance, tools, training, data and support for UK councils, by words, kind, theme or ambition route.", "tie_page": "search", "hide": ["toc"]})
         + "# Search the library\n\n"
         + '<div id="tie-search" class="tie-search" data-index="./" data-root="../">'
         + '<p class="tie-search__nojs">Search needs JavaScript. Without it, '
@@ -115,8 +118,8 @@ def self_assessment(edition: Edition | None) -> list[tuple[str, str]]:
     """An overview of the questionnaire and a page per theme listing its statements, to prepare from."""
     base = "/self-assessment/"
     if edition is None:
-        return [(base, front_matter({"title": "Self-assessment"}) + "# Self-assessment\n\nThe questionnaire is not published yet.\n")]
-    out = [front_matter({"title": "Self-assessment", "tie_page": "self-assessment"}), "# Self-assessment\n"]
+        return [(base, front_matter({"title": "Self-assessment", "description": SELF_ASSESSMENT}) + "# Self-assessment\n\nThe questionnaire is not published yet.\n")]
+    out = [front_matter({"title": "Self-assessment", "description": SELF_ASSESSMENT, "tie_page": "self-assessment"}), "# Self-assessment\n"]
     out.append(f'<p class="tie-lede">{inline_html(edition.introduction)}</p>\n')
     out.append(
         '<div class="tie-banner" role="note"><p><strong>Who sees your answers.</strong> You answer on your own. '
@@ -139,7 +142,8 @@ def self_assessment(edition: Edition | None) -> list[tuple[str, str]]:
     out.append("")
     pages = [(base, "\n".join(out))]
     for theme in edition.themes:
-        body = [front_matter({"title": theme.label, "tie_page": "self-assessment"}), f"# {text(theme.label)}\n"]
+        about = f"The self-assessment's {len(theme.statements)} statements on {theme.label.lower()}, with what each asks, to prepare your answers."
+        body = [front_matter({"title": theme.label, "description": about, "tie_page": "self-assessment"}), f"# {text(theme.label)}\n"]
         body.append(f"<p>{inline_html(theme.introduction)}</p>\n")
         for s in theme.statements:
             applies = (
@@ -162,7 +166,8 @@ def prose_pages(contributing: Path) -> list[tuple[str, str]]:
     contributing guide from docs/, which is written to read well in both places."""
     pages = [(f"/{p.stem}/", p.read_text(encoding="utf-8")) for p in sorted(PAGES_DIR.glob("*.md"))]
     if contributing.is_file():
-        pages.append(("/contribute/", front_matter({"title": "Contribute"}) + contributing.read_text(encoding="utf-8")))
+        meta = {"title": "Contribute", "description": "How council officers contribute a case study, a tool or guidance to the Exchange, and what makes a good resource."}
+        pages.append(("/contribute/", front_matter(meta) + contributing.read_text(encoding="utf-8")))
     return pages
 
 
@@ -173,7 +178,7 @@ def whats_new(resources: list[Resource]) -> str:
     """New and updated resources, newest first."""
     here = "/whats-new/"
     newest = sorted(resources, key=lambda r: (r.last_changed, r.title), reverse=True)[:WHATS_NEW]
-    out = [front_matter({"title": "What's new", "tie_page": "whats-new"}), "# What's new\n"]
+    out = [front_matter({"title": "What's new", "description": "Resources new to the Exchange or updated, newest first, with the Atom feed to follow them in a feed reader.", "tie_page": "whats-new"}), "# What's new\n"]
     out.append(
         '<p>New and updated resources, newest first. Follow them in a feed reader with the '
         '<a href="../feed.xml" type="application/atom+xml">Atom feed</a>.</p>\n'  # a file, not a folder: no trailing slash
