@@ -2,7 +2,7 @@
 the page shell, return paths, rate limits, the API's description, health and moved addresses.
 
 Exports the helpers endpoints call (`render`, `form`, `storable`, `json_body`, `blocking`,
-`api_token_ok`, `BadRequest`, `FormTokenMissing`, `MAX_JSON_DEPTH`); routes: `/api/health`
+`api_token_ok`, `whole_number`, `BadRequest`, `FormTokenMissing`, `MAX_JSON_DEPTH`); routes: `/api/health`
 (`health`), `/api/openapi.json` (`openapi`) and the 301s for moved pages (`redirects`).
 """
 
@@ -17,6 +17,7 @@ from functions.web.helpers import (
     render,
     storable,
     templates,
+    whole_number,
 )
 
 # The modules that bring this package's routes, middleware and OpenAPI paths to the app (functions/app.py).
@@ -34,4 +35,5 @@ __all__ = [
     "render",
     "storable",
     "templates",
+    "whole_number",
 ]
