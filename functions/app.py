@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 from functions import errors, web
 from functions.clock import Clock
 from functions.mail import mailer as make_mailer
-from functions.settings import Settings
+from functions.settings import LOOPBACK, Settings
 from functions.store import Store
 from functions.web.security import SecurityMiddleware
 from model import questionnaire, register, site
@@ -68,7 +68,9 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
             SecurityMiddleware,
             origin=settings.origin,
             script_hashes=site.script_hashes(settings.site_dir),
-            https=settings.site_url.startswith("https://"),
+            https=settings.https,
+            # the site's own host, and this machine's names (`make run`, a health check on the instance)
+            hosts=frozenset({settings.host, *LOOPBACK}),
         )
     ]
     middleware += [mw for m in modules for mw in getattr(m, "middleware", [])]

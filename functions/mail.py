@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -118,6 +119,43 @@ class OutboxMailer:
         if self.echo:
             links = " ".join(LINK.findall(message.text))
             print(f"[outbox] {message.subject}: {links} (saved in {self.folder / name})", file=sys.stderr, flush=True)
+
+
+def _outbox_files(folder: Path) -> list[Path]:
+    """The messages in the outbox (and any left half-written)."""
+    return [p for p in folder.glob("*.eml*") if p.is_file()] if folder.is_dir() else []
+
+
+def forget_outbox(folder: Path, address: str) -> int:
+    """Delete every message in the outbox addressed to `address` (on the person's erasure); returns how many.
+
+    Each file is a copy of a message with its recipient's address in it: the outbox is part of what
+    the Exchange holds about a person, so it goes with them."""
+    address = addresses.canonical(address)
+    removed = 0
+    for path in _outbox_files(folder):
+        try:
+            with path.open("rb") as f:
+                to = BytesHeaderParser().parse(f).get("To", "")
+        except OSError:
+            continue
+        if addresses.canonical(str(to)) == address:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def purge_outbox(folder: Path, before: int) -> int:
+    """Delete the outbox's messages written before `before` (seconds since the epoch); returns how many."""
+    removed = 0
+    for path in _outbox_files(folder):
+        try:
+            if path.stat().st_mtime < before:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def send_later(mailer, message: Message, what: str):

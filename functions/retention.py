@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from functions import audit
+from functions import audit, mail
 from functions.assessment import idempotency, responses
+from functions.councils import invitations
 from functions.feedback import feedback
 from functions.people import privacy, sessions
 from functions.people import store as people
@@ -26,15 +28,20 @@ ACCOUNT_IDLE = 365 * DAY  # an account in no council, unused for 12 months, is e
 RATE_LIMITS_KEPT = DAY
 SET_UP_KEPT = DAY  # a second factor set up but never confirmed
 ANSWERS_KEPT = 365 * DAY  # after their round closes: time to revisit the consensus, then individual answers go
+# Copies of emails in the outbox folder (when no mail server is set): kept as long as the longest-lived
+# link an email carries works (an invitation's), which is as long as anyone running it locally needs them.
+OUTBOX_KEPT = invitations.INVITATION_VALID
 
 
 @dataclass(frozen=True)
 class Step:
-    """One kind of data that expires: what it is, how long it is kept (as the notice says), and how to remove it."""
+    """One kind of data that expires: what it is, how long it is kept (as the notice says), and how to remove it:
+    `run` in the store, or `sweep` in the outbox folder."""
 
     what: str
     kept: str
-    run: Callable[[Tx, int], int]  # removes what has expired at `now`; returns how many were removed
+    run: Callable[[Tx, int], int] | None = None  # removes what has expired at `now`; returns how many were removed
+    sweep: Callable[[Path, int], int] | None = None  # the same, for files in the outbox folder
 
 
 def delete(sql: str, age: int = 0) -> Callable[[Tx, int], int]:
@@ -92,13 +99,21 @@ STEPS: tuple[Step, ...] = (
     Step("Audit log", "2 years", delete("DELETE FROM audit_log WHERE at < ?", AUDIT_LOG_KEPT)),
     Step("Accounts in no council, not signed in for 12 months", "12 months", _idle_accounts),
     Step("Feedback", "12 months", feedback.purge),  # feedback.RETENTION
+    Step(
+        "Copies of emails in the outbox folder",
+        "14 days",
+        sweep=lambda folder, now: mail.purge_outbox(folder, now - OUTBOX_KEPT),
+    ),
 )
 
 
-def run(store: Store, now: int) -> dict[str, int]:
-    """Run every step, each in its own transaction; returns how many rows each removed."""
+def run(store: Store, now: int, outbox: Path | None = None) -> dict[str, int]:
+    """Run every step, each in its own transaction (a sweep in `outbox`, when given); returns how many each removed."""
     removed = {}
     for step in STEPS:
+        if step.sweep is not None:
+            removed[step.what] = step.sweep(outbox, now) if outbox is not None else 0
+            continue
         with store.transaction() as tx:
             removed[step.what] = step.run(tx, now)
     with store.transaction() as tx:

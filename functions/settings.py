@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,6 +12,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_COUNCILS = "../shared/data/uk-councils/datapackage.json"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")  # this machine, where browsers treat plain http as secure
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SettingsError(Exception):
@@ -38,6 +42,11 @@ class Settings:
     editor_repo: str = ""  # the GitHub repository the editor proposes changes to, as owner/name
     editor_branch: str = "main"
     editor_auth_url: str | None = None  # the OAuth service that signs editors in to GitHub (Decap's base_url)
+    # Addresses (or networks) of the reverse proxies in front of `tie serve`, whose X-Forwarded-For
+    # is believed; empty: the connecting address is the client's (TIE_TRUSTED_PROXIES).
+    trusted_proxies: tuple[str, ...] = ()
+    # With no SMTP server, mail goes to files in the outbox; an https site must ask for that (TIE_MAIL_OUTBOX=1).
+    mail_outbox: bool = False
 
     @property
     def outbox_dir(self) -> Path:
@@ -48,15 +57,29 @@ class Settings:
         return self.database_url.startswith(("postgresql://", "postgres://"))
 
     @property
+    def https(self) -> bool:
+        """Whether the site's address is https (whatever its letters' case)."""
+        return urlsplit(self.site_url).scheme.lower() == "https"
+
+    @property
+    def host(self) -> str:
+        """The site's host name, lower-cased, as browsers send it in the Host header."""
+        return (urlsplit(self.site_url).hostname or "").lower()
+
+    @property
     def secure_origin(self) -> bool:
         """True when the site is served over https, or on this machine (where browsers treat http as secure)."""
-        parts = urlsplit(self.site_url)
-        return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
+        return self.https or self.host in LOOPBACK
 
     @property
     def origin(self) -> str:
+        """The site's origin as a browser sends it in the Origin header: scheme and host lower-cased,
+        an IPv6 host in brackets, the port only when it is not the scheme's own."""
         parts = urlsplit(self.site_url)
-        return f"{parts.scheme}://{parts.netloc}"
+        scheme = parts.scheme.lower()
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        port = parts.port
+        return f"{scheme}://{host}" + (f":{port}" if port and port != DEFAULT_PORTS.get(scheme) else "")
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -86,12 +109,29 @@ def _secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _proxies(text: str) -> tuple[str, ...]:
+    """TIE_TRUSTED_PROXIES: comma-separated addresses or networks (203.0.113.7, 10.0.0.0/8, fd00::/8)."""
+    proxies = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            # as uvicorn reads them: a network with no host bits set, or one address
+            ipaddress.ip_network(item) if "/" in item else ipaddress.ip_address(item)
+        except ValueError:
+            raise SettingsError(
+                f"TIE_TRUSTED_PROXIES: expected the reverse proxies' addresses or networks, separated by commas, like 10.0.0.5,10.1.0.0/16; got {item[:60]!r}"
+            ) from None
+        proxies.append(item)
+    return tuple(proxies)
+
+
 def from_env(environ: dict[str, str] | None = None, root: Path = ROOT) -> Settings:
     """Settings from the environment, with .env in the project root filling gaps."""
     env = {**_read_dotenv(root / ".env"), **(os.environ if environ is None else environ)}
     data_dir = Path(env.get("TIE_DATA_DIR") or root / "data")
     port_text = env.get("PORT") or "8000"
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not re.fullmatch(r"[0-9]{1,5}", port_text) or not 0 < int(port_text) < 65536:
         raise SettingsError(f"PORT: expected a port number from 1 to 65535, got {port_text!r}")
     port = int(port_text)
     database_url = env.get("TIE_DATABASE_URL") or f"sqlite:///{data_dir / 'exchange.sqlite3'}"
@@ -118,9 +158,25 @@ def from_env(environ: dict[str, str] | None = None, root: Path = ROOT) -> Settin
         editor_repo=env.get("TIE_EDITOR_REPO", ""),
         editor_branch=env.get("TIE_EDITOR_BRANCH") or "main",
         editor_auth_url=env.get("TIE_EDITOR_AUTH_URL") or None,
+        trusted_proxies=_proxies(env.get("TIE_TRUSTED_PROXIES", "")),
+        mail_outbox=(env.get("TIE_MAIL_OUTBOX", "0") == "1"),
     )
     if settings.editor and settings.editor_repo.count("/") != 1:
         raise SettingsError(f"TIE_EDITOR_REPO: expected the GitHub repository as owner/name when TIE_EDITOR=1, got {settings.editor_repo!r}")
     if not settings.secure_origin:
         raise SettingsError(f"TIE_SITE_URL: expected an https:// address (plain http only on localhost), got {site_url}")
     return settings
+
+
+def mail_problem(settings: Settings) -> str | None:
+    """Why the app must not start with these mail settings, or None. (Asked by `tie serve` only: the
+    other commands send no mail, and CI checks and builds with an https site address and no server.)
+
+    The outbox is for one machine: on an https site its files would hold people's addresses in a
+    folder they never see, so it is used there only when the operator says so."""
+    if settings.https and not settings.smtp_url and not settings.mail_outbox:
+        return (
+            "TIE_SMTP_URL: expected a mail server (smtp://host:port or smtps://host:port) when TIE_SITE_URL is https, got none "
+            "(set TIE_MAIL_OUTBOX=1 to write mail to files in the outbox instead)"
+        )
+    return None

@@ -95,6 +95,7 @@ def test_the_privacy_notice_states_the_periods_the_code_applies():
     rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|$", notice, re.M))
     assert f"({signin.LINK_VALID // 60} minutes)" in rows["Sign-in links"]
     assert f"{signin.ADDRESS_MAILS.hits} emails have gone that hour" in rows["Sign-in links"]
+    assert "at most three more to made-up versions of it" in " ".join(notice.split()) and signin.TAGGED_MAILS.hits == 3
     assert f"{signin.LINK_LONGEST // 60} minutes at most" in rows["Sign-in links"]
     assert rows["Invitations to join a council"].startswith(f"{invitations.INVITATION_VALID // DAY} days")
     assert rows["Sessions"].startswith(
@@ -104,6 +105,7 @@ def test_the_privacy_notice_states_the_periods_the_code_applies():
     assert rows["Records that let a retried save be stored once"] == "one day" and idempotency.KEEP_FOR == DAY
     assert rows["Audit log"] == "2 years" and retention.AUDIT_LOG_KEPT == 2 * 365 * DAY
     assert "12 months" in rows["Your account"] and retention.ACCOUNT_IDLE == 365 * DAY
+    assert rows["Copies of emails in the outbox folder"].startswith("14 days") and retention.OUTBOX_KEPT == 14 * DAY
     assert "every night" in notice
 
 

@@ -25,7 +25,7 @@ from functions.councils import memberships
 from functions.councils.memberships import Membership
 from functions.people.store import Person
 from functions.store import Conflict
-from functions.web import blocking, render
+from functions.web import blocking, render, whole_number
 from functions.web import form as read_form
 from model.questionnaire import Edition, latest
 from model.register import Council
@@ -272,9 +272,8 @@ def _save_in(tx, request: Request, person: Person, code: str, round_id: str, slu
     if step.slug == form.REVIEW:
         action = "submit"
     sent_version = fields.get("version", "")
-    based_on = (
-        int(sent_version) if isinstance(sent_version, str) and sent_version.isdigit() and len(sent_version) < 10 else -1
-    )
+    based_on = whole_number(sent_version)
+    based_on = -1 if based_on is None else based_on
     have = a.response.version if a.response else 0
     if based_on != have:
         raise StaleVersion(a.response, based_on)

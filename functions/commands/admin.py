@@ -13,11 +13,29 @@ USAGE = """examples:
   tie admin operator remove person@example.org
   tie admin two-factor reset person@aberdeencity.gov.uk
   tie admin erase person@aberdeencity.gov.uk
-  tie admin list councils | domains [CODE] | members CODE | operators"""
+  tie admin list councils | domains [CODE] | members CODE | operators
+  tie admin check addresses"""
 
 
 class AdminError(Exception):
     """What the operator asked cannot be done; the message says why and what to do."""
+
+
+class Found(Exception):
+    """A check found something: `lines` say what, one a line (exit 1, as `tie check` does)."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__(f"{len(lines)} found")
+        self.lines = lines
+
+
+# What to do about an address stored before today's rule, by the table it is in.
+ADDRESS_ADVICE = {
+    "people": "erase the person: tie admin erase {shown}",
+    "sign_in_links": "a sign-in link: it stops working within 15 minutes and goes at the next tie retention",
+    "invitations": "an invitation: its council's super-user can cancel it; it goes 14 days after it was made",
+    "feedback": "a reply-to address given with feedback: do not reply to it; it goes with the feedback after 12 months",
+}
 
 
 def add_arguments(parser):
@@ -45,6 +63,8 @@ def add_arguments(parser):
     ls = sub.add_parser("list", help="list councils, domains, a council's members, or operators")
     ls.add_argument("kind", choices=["councils", "domains", "members", "operators"])
     ls.add_argument("council", nargs="?")
+    ck = sub.add_parser("check", help="list stored addresses that are not one plain address by today's rule (exit 1 if any)")
+    ck.add_argument("kind", choices=["addresses"])
 
 
 def _council(reg, code: str | None) -> str:
@@ -75,8 +95,40 @@ def _person(tx, email: str):
     return found
 
 
-def perform(args, store, reg, now: int) -> list[str]:
-    """Do what the arguments ask; returns the lines to print. Raises AdminError."""
+def _erasable(tx, text: str):
+    """The person to erase: by a plain address, or by exactly the text stored for someone before
+    today's rule of what an address is (so that `check addresses` can be acted on)."""
+    from functions.people import addresses
+    from functions.people import store as people
+
+    email = addresses.canonical(text)
+    if addresses.problem(email):
+        found = people.by_email(tx, email)
+        if found is not None:
+            return found
+    return _person(tx, _email(text))
+
+
+def check_addresses(tx) -> list[str]:
+    """Every stored address that is not one plain address by today's rule (functions/people/addresses.py),
+    in every column whose columns file says it holds an address, with what to do about it."""
+    from functions.people import addresses, privacy
+
+    lines = []
+    for table, column in sorted(tc for tc, kind in privacy.column_kinds().items() if kind == "email"):
+        for row in tx.all(f"SELECT DISTINCT {column} AS value FROM {table} WHERE {column} IS NOT NULL AND {column} <> ''"):
+            value = row["value"]
+            if addresses.is_address(value):
+                continue
+            shown = repr(value)  # quoted, control characters escaped: what is stored, safe to print and to paste
+            advice = ADDRESS_ADVICE.get(table, "").format(shown=shown)
+            lines.append(f"{table}.{column}\t{shown}\t{advice}")
+    return lines
+
+
+def perform(args, store, reg, now: int, outbox=None) -> list[str]:
+    """Do what the arguments ask; returns the lines to print. Raises AdminError, or Found for a check that found something.
+    `outbox` is the outbox folder, from which an erased person's emails go too."""
     from functions import audit
     from functions.councils import councils, memberships
     from functions.people import addresses, privacy, sessions, two_factor
@@ -142,13 +194,21 @@ def perform(args, store, reg, now: int) -> list[str]:
                 f"The second factor of {person.email} is removed and their sessions ended; they set it up again at their next sign-in."
             ]
         if args.what == "erase":
-            person = _person(tx, _email(args.email))
+            person = _erasable(tx, args.email)
             try:
                 privacy.erase(tx, person, now)
             except memberships.LastSuperUser as err:
                 raise AdminError(str(err)) from None
-            return [f"{person.email} is erased: no row refers to them except audit entries under pseudonym {person.pseudonym}."]
-        return _list(tx, args, reg)
+        elif args.what == "check":
+            found = check_addresses(tx)
+            if found:
+                raise Found([*found, f"{len(found)} stored address(es) are not one plain address by today's rule."])
+            return ["Every stored address is one plain address."]
+        else:
+            return _list(tx, args, reg)
+    if outbox is not None:  # the erasure is committed: the copies of emails to them go too
+        privacy.erase_mail(outbox, person)
+    return [f"{person.email} is erased: no row refers to them except audit entries under pseudonym {person.pseudonym}."]
 
 
 def _list(tx, args, reg) -> list[str]:
@@ -184,9 +244,12 @@ def run(args, settings) -> int:
         print(f"tie admin: {err}", file=sys.stderr)
         return 1
     try:
-        for line in perform(args, store, reg, Clock().now()):
+        for line in perform(args, store, reg, Clock().now(), settings.outbox_dir):
             print(line)
         return 0
+    except Found as found:
+        print("\n".join(found.lines))
+        return 1
     except AdminError as err:
         print(f"tie admin: {err}", file=sys.stderr)
         return 1

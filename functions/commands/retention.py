@@ -22,7 +22,7 @@ def run(args, settings) -> int:
         store = Store(settings.database_url)
         store.migrate()
         try:
-            removed = retention.run(store, Clock().now())
+            removed = retention.run(store, Clock().now(), settings.outbox_dir)
         finally:
             store.close()
     except StoreError as err:

@@ -9,12 +9,32 @@ def add_arguments(parser):
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
 
 
+def uvicorn_options(settings, host: str) -> dict:
+    """How uvicorn runs the app. X-Forwarded-For is believed only from the proxies the operator names
+    (TIE_TRUSTED_PROXIES): from anyone else it would let a client choose its own address, and with
+    it its rate limits. Without a proxy named, the connecting address is the client's."""
+    trusted = ",".join(settings.trusted_proxies)
+    return {
+        "host": host,
+        "port": settings.port,
+        "log_level": "warning",
+        "server_header": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or "",
+    }
+
+
 def run(args, settings) -> int:
     import uvicorn
 
     from functions.app import StartupError, create_app
+    from functions.settings import mail_problem
     from functions.store import StoreError
 
+    problem = mail_problem(settings)
+    if problem:  # a setting is wrong: exit 2, as for any other
+        print(f"tie serve: {problem}", file=sys.stderr)
+        return 2
     try:
         app = create_app(settings)
     except (StartupError, StoreError) as err:
@@ -24,5 +44,5 @@ def run(args, settings) -> int:
         print("tie serve: the site is not built yet; run `tie build` (or `make run`) to serve it too.", file=sys.stderr)
     mail = f"mail goes to {settings.smtp_url.split('@')[-1]}" if settings.smtp_url else f"mail is written to {settings.outbox_dir}"
     print(f"The Exchange is running on http://{args.host}:{settings.port}/ ({mail}). Press Ctrl+C to stop.", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=settings.port, log_level="warning", proxy_headers=False, server_header=False)
+    uvicorn.run(app, **uvicorn_options(settings, args.host))
     return 0

@@ -84,7 +84,7 @@ async def agenda(request: Request):
 
 
 def _version(text) -> int | None:
-    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 10 else None
+    return web.whole_number(text)
 
 
 def _save_statement(request: Request, code: str, round_id: str, statement_id: str, form: dict, person) -> dict:

@@ -23,7 +23,7 @@ from functions.people import addresses
 from functions.store import Tx
 from functions.web import ratelimit
 from functions.web.local_paths import local_path
-from functions.web.security import CSRF_FIELD, csrf_ok
+from functions.web.security import CSRF_FIELD, DIGITS, csrf_ok
 
 RETENTION = 365 * 24 * 3600  # seconds: feedback is read within weeks; a year covers a review cycle, then it goes
 MAX_BODY = 16 * 1024  # bytes: a full suggestion with an email address fits in a quarter of this
@@ -100,7 +100,7 @@ async def _read(request: Request, limit: ratelimit.Limit | None = None) -> dict:
 
     With no `limit`, one is chosen from the form: TEXTS when it carries a message, else VOTES."""
     length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > MAX_BODY:
+    if length is not None and DIGITS.fullmatch(length) and int(length) > MAX_BODY:
         raise _too_large()
     body = await request.body()
     if len(body) > MAX_BODY:
@@ -110,7 +110,7 @@ async def _read(request: Request, limit: ratelimit.Limit | None = None) -> dict:
     if not _same_origin(request, form):
         raise HTTPException(403, "Refused: feedback can only be sent from the Exchange's own pages.")
     app = request.app
-    client = request.client.host if request.client else "unknown"
+    client = ratelimit.client_key(request)
 
     limit = limit or (TEXTS if form.get("message", "").strip() else VOTES)
 
@@ -141,9 +141,18 @@ def _page(request: Request, value: str | None, where: str = "page") -> str:
     if not value or len(value) > MAX_ADDRESS or not ADDRESS.match(value) or "/../" in value or "/./" in value:
         raise web.BadRequest([_problem(where, "a page address of this site, like /guidance/front-door/", repr(value[:60]))])
     site: Path = request.app.state.settings.site_dir
-    if site.is_dir() and not (site / value.strip("/") / "index.html").is_file():
+    if site.is_dir() and not _built(site, value):
         raise web.BadRequest([_problem(where, "a page that exists on this site", repr(value[:60]))])
     return value
+
+
+def _built(site: Path, address: str) -> bool:
+    """Whether the built site has a page at `address`. The file system is asked, and its refusals (a
+    part of the address longer than a file name may be, say) mean there is no such page."""
+    try:
+        return (site / address.strip("/") / "index.html").is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _message(form: dict, required: bool) -> str:

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from functions.store import Tx
 
 DEFAULT_DAYS = 30  # with no period given: the last 30 days, about the time between two editors' reviews
+# The days a period may start and end on: from the start of the clocks the store's times count from, to
+# the day before the calendar's last (a period ends at midnight after its last day, which must exist).
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date.max - dt.timedelta(days=1)
 CSV_COLUMNS = ("received", "kind", "page", "statement", "edition", "verdict", "message", "reply_to")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
 
@@ -48,16 +52,19 @@ def _day(name: str, text: str | None) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise PeriodError(f"{name}: expected a date as YYYY-MM-DD, got {text.strip()[:30]!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PeriodError(f"{name}: expected a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, got {day.isoformat()!r}")
+    return day
 
 
 def period(since: str | None, until: str | None, now: int) -> Period:
     """The period asked for; the last DEFAULT_DAYS days up to today when a date is left out."""
     today = dt.datetime.fromtimestamp(now, dt.UTC).date()
     end = _day("until", until) or today
-    start = _day("since", since) or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    start = _day("since", since) or max(FIRST_DAY, end - dt.timedelta(days=DEFAULT_DAYS - 1))
     if start > end:
         raise PeriodError(f"since: expected a date on or before until ({end.isoformat()}), got {start.isoformat()!r}")
     return Period(start, end)

@@ -106,6 +106,7 @@ async def erase_page(request: Request) -> Response:
 def _erase(app, person: Person) -> None:
     with app.state.store.transaction() as tx:
         privacy.erase(tx, person, app.state.clock.now())
+    privacy.erase_mail(app.state.settings.outbox_dir, person)  # once the erasure is committed
 
 
 async def erase(request: Request) -> Response:

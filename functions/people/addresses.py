@@ -70,3 +70,11 @@ def domain_problem(domain: str, where: str = "domain") -> str | None:
 def domain_of(address: str) -> str:
     """The domain of a canonical address."""
     return address.rsplit("@", 1)[1]
+
+
+def mailbox(address: str) -> str:
+    """The inbox a canonical address delivers to, as far as anyone outside the mail server can tell: the
+    local part up to its first `+` (name+anything@ reaches name@ at most providers), and the domain.
+    Limits on mail sent count by this, so that tags cannot multiply one inbox's allowance."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0].lower()}@{domain.lower()}"

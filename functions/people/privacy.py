@@ -12,8 +12,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from functions import audit
+from functions import audit, mail
 from functions.councils import memberships
 from functions.people.store import Person
 from functions.store import MIGRATIONS, Tx
@@ -126,6 +127,7 @@ def erase(tx: Tx, person: Person, now: int) -> None:
 
     Raises memberships.LastSuperUser if they are the only super-user of a council that has other
     members: someone else must take the role first, so the council is not left without one.
+    The copies of emails to them in the outbox folder go with `erase_mail`, once this is committed.
     """
     for m in memberships.of_person(tx, person.id):
         memberships.remove(tx, person.id, m.council, now, leaving=True)
@@ -136,6 +138,12 @@ def erase(tx: Tx, person: Person, now: int) -> None:
         elif entry.on_erase == "forget":
             tx.execute(f"UPDATE {entry.table} SET {entry.column} = NULL WHERE {entry.where}", (value,))
     audit.record(tx, now, "person.erased", actor=person.pseudonym, subject=person.pseudonym)
+
+
+def erase_mail(outbox: Path, person: Person) -> int:
+    """Delete the copies of emails to the person in the outbox folder (mail written to files when no mail
+    server is set): the other place their address is held. Run after `erase` has been committed."""
+    return mail.forget_outbox(outbox, person.email)
 
 
 def coverage_problems(schema: dict[str, list[str]]) -> list[str]:

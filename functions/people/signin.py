@@ -7,9 +7,16 @@ and whatever the address's limit did.
 
 Nobody can lock someone else out by asking for their address again and again: at most
 ADDRESS_MAILS.hits emails an hour go to one address, and once they have gone a further request
-sends nothing but keeps the newest of them working for another LINK_VALID seconds. The person
-always has a working link in their inbox, and a stranger has only filled it with a few emails.
-Each client is limited as well (CLIENT_LIMIT), and that limit tells the client only about itself.
+sends nothing but keeps the newest of them working for another LINK_VALID seconds (never an older
+one, nor one already used or expired). The person always has a working link in their inbox, and a
+stranger has only filled it with a few emails.
+
+Nor can anyone flood an inbox or a council's mail by making up addresses. An address nobody has
+signed in with yet counts as well against its inbox when it carries a `+tag` (TAGGED_MAILS, keyed
+by `addresses.mailbox`: name+1@, name+2@... all reach name@) and against its domain (DOMAIN_MAILS).
+Addresses someone has signed in with are counted only on their own, so made-up ones can never hold
+up their owners. Each client is limited as well (CLIENT_LIMIT, an IPv6 client by its /64), and that
+limit tells the client only about itself.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from functions.people import store as people
 from functions.store import Tx
 from functions.web import blocking, form, render
 from functions.web.local_paths import local_path
-from functions.web.ratelimit import Limit, RateLimited, hit
+from functions.web.ratelimit import Limit, RateLimited, client_key, hit
 
 LINK_VALID = 15 * 60  # seconds; the privacy notice states the same
 PURPOSE = "sign-in-link"
@@ -39,6 +46,13 @@ ADDRESS_MAILS = Limit("sign-in-address", 3, 3600)
 # The longest a link can be kept working: the newest of an hour's emails, kept for a link's life
 # after the last request of that hour.
 LINK_LONGEST = ADDRESS_MAILS.window + LINK_VALID
+# Tagged addresses nobody has signed in with, per inbox (the address without its +tag): as many as
+# one address gets, so that making up tags adds no more than that to an inbox's emails.
+TAGGED_MAILS = Limit("sign-in-tagged", ADDRESS_MAILS.hits, ADDRESS_MAILS.window)
+# New addresses at one domain: the largest councils have a few thousand staff, and even the day a round
+# opens a few hundred sign in for the first time in an hour; a stream of made-up addresses stops here,
+# so a council's mail server (and our sender's reputation with it) is never flooded.
+DOMAIN_MAILS = Limit("sign-in-domain", 300, 3600)
 # Per client: a council office behind one address may have many people signing in at once.
 CLIENT_LIMIT = Limit("sign-in-client", 30, 600)
 
@@ -61,17 +75,19 @@ def request_link(tx: Tx, secret_key: str, email: str, next_path: str, now: int) 
 
 
 def keep_newest_link(tx: Tx, email: str, now: int) -> bool:
-    """Keep the newest unused link for the address working for another LINK_VALID seconds (at most
-    LINK_LONGEST after it was made); False when there is none to keep."""
+    """Keep the newest link sent to the address working for another LINK_VALID seconds (at most
+    LINK_LONGEST after it was made). Only the newest, used or not: when it has been used or has
+    expired nothing is kept, and an older link is never brought back. False when nothing was kept."""
     row = tx.one(
-        "SELECT token_hash, created_at FROM sign_in_links WHERE email = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1",
+        "SELECT token_hash, created_at, expires_at, used_at FROM sign_in_links WHERE email = ? ORDER BY created_at DESC LIMIT 1",
         (email,),
     )
-    if row is None or now >= row["created_at"] + LINK_LONGEST:
+    if row is None or row["used_at"] is not None or row["expires_at"] <= now:
         return False
     until = min(now + LINK_VALID, row["created_at"] + LINK_LONGEST)
     tx.execute(
-        "UPDATE sign_in_links SET expires_at = ? WHERE token_hash = ? AND expires_at < ?", (until, row["token_hash"], until)
+        "UPDATE sign_in_links SET expires_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND expires_at < ?",
+        (until, row["token_hash"], now, until),
     )
     return True
 
@@ -150,10 +166,22 @@ def _ask(app, email: str, client: str, next_path: str) -> tuple[int, str | None]
         wait = hit(tx, settings.secret_key, CLIENT_LIMIT, client, now)
         if wait:
             return wait, None
-        if hit(tx, settings.secret_key, ADDRESS_MAILS, email, now):
+        if _mails_limited(tx, settings.secret_key, email, now):
             keep_newest_link(tx, email, now)
             return 0, None
         return 0, request_link(tx, settings.secret_key, email, next_path, now)
+
+
+def _mails_limited(tx: Tx, key: str, email: str, now: int) -> bool:
+    """Whether the address has had its emails (see the module's docstring), counting this request.
+    Narrowest first, so that a wider count only counts requests the narrower ones let through."""
+    if hit(tx, key, ADDRESS_MAILS, email, now):
+        return True
+    if people.by_email(tx, email) is not None:  # someone has it (signed in with it, or was named by it): on its own only
+        return False
+    if addresses.mailbox(email) != email and hit(tx, key, TAGGED_MAILS, addresses.mailbox(email), now):
+        return True
+    return bool(hit(tx, key, DOMAIN_MAILS, addresses.domain_of(email), now))
 
 
 async def ask_for_link(request: Request) -> Response:
@@ -165,7 +193,7 @@ async def ask_for_link(request: Request) -> Response:
         return render(
             request, "auth/sign_in.html", status=422, page_title="Sign in", next=next_path, email=email, problems=[problem]
         )
-    client = request.client.host if request.client else "unknown"
+    client = client_key(request)
     wait, token = await blocking(_ask, request.app, email, client, next_path)
     if wait:
         raise RateLimited(wait)

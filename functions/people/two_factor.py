@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 import pyotp
@@ -36,6 +37,10 @@ RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 # A 6-digit code has a million values: five tries per quarter hour makes guessing one hopeless.
 ATTEMPTS = Limit("two-factor", 5, 900)
+# What a code from an authenticator app is: six of the digits 0 to 9 (spaces between them are dropped).
+# Only these: `str.isdigit` also takes other scripts' digits (Arabic-Indic ٠١٢...), which no app shows.
+CODE = re.compile(r"[0-9]{6}")
+CODE_EXPECTED = "the 6 digits (0 to 9) your authenticator app shows now"
 
 
 def secret(secret_key: str, salt: str) -> str:
@@ -75,8 +80,10 @@ def qr_svg(text: str) -> str:
 def check_code(tx: Tx, secret_key: str, person_id: str, code: str, now: int) -> bool:
     """Whether `code` is the person's current TOTP code. A code, once accepted, is never accepted again."""
     code = "".join(code.split())
+    if not CODE.fullmatch(code):
+        return False
     row = tx.one("SELECT salt, last_step FROM two_factor WHERE person_id = ?", (person_id,))
-    if row is None or len(code) != 6 or not code.isdigit():
+    if row is None:
         return False
     totp = pyotp.TOTP(secret(secret_key, row["salt"]), interval=STEP)
     current = now // STEP
@@ -89,7 +96,7 @@ def check_code(tx: Tx, secret_key: str, person_id: str, code: str, now: int) -> 
 
 
 def _recovery_hash(secret_key: str, person_id: str, code: str) -> str:
-    normal = "".join(c for c in code.upper() if c.isalnum())
+    normal = "".join(c for c in code.upper() if c.isascii() and c.isalnum())  # as printed: ASCII letters and digits
     return digest(secret_key, normal, f"recovery:{person_id}")
 
 
@@ -199,9 +206,7 @@ async def submit(request: Request) -> Response:
         raise RateLimited(extra)
     if outcome == "wrong":
         view = await blocking(_page_state, request.app, person)
-        problem = "code: expected the 6-digit code your authenticator app shows now" + (
-            "" if setting_up else ", or one of your recovery codes"
-        )
+        problem = f"code: expected {CODE_EXPECTED}" + ("" if setting_up else ", or one of your recovery codes (like ABCDE-FGHJK)")
         return render(
             request,
             "auth/two_factor.html",

@@ -3,7 +3,7 @@ the page shell, return paths, rate limits, the API's description, health, moved 
 site's files travel (compression and cache lifetimes).
 
 Exports the helpers endpoints call (`render`, `form`, `storable`, `json_body`, `blocking`,
-`api_token_ok`, `BadRequest`, `FormTokenMissing`, `MAX_JSON_DEPTH`); routes: `/api/health`
+`api_token_ok`, `whole_number`, `BadRequest`, `FormTokenMissing`, `MAX_JSON_DEPTH`); routes: `/api/health`
 (`health`), `/api/openapi.json` (`openapi`) and the 301s for moved pages (`redirects`); middleware:
 gzip, Cache-Control and the feed's media type for the site's files (`delivery`).
 """
@@ -19,6 +19,7 @@ from functions.web.helpers import (
     render,
     storable,
     templates,
+    whole_number,
 )
 
 # The modules that bring this package's routes, middleware and OpenAPI paths to the app (functions/app.py).
@@ -36,4 +37,5 @@ __all__ = [
     "render",
     "storable",
     "templates",
+    "whole_number",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
@@ -117,6 +118,17 @@ def _depth(value: Any) -> int:
             return level
         stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+# A whole number as people and forms write one: the digits 0 to 9 only. `str.isdigit` also takes other
+# scripts' digits, which `int` reads, and superscripts (², ³), which it cannot: a form's "version" of ²
+# was a 500.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(value: Any) -> int | None:
+    """`value` as a whole number when it is text of 1 to 9 digits 0-9, else None."""
+    return int(value) if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value) else None
 
 
 def api_token_ok(request: Request) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from functions.ids import digest
@@ -23,6 +24,27 @@ class RateLimited(Exception):
     def __init__(self, retry_after: int):
         super().__init__(f"too many requests; try again in {retry_after} seconds")
         self.retry_after = retry_after
+
+
+# An IPv6 client is its /64: one home, office or phone is given a whole /64 and may use any address
+# in it, so counting single addresses would give each client billions of allowances.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_key(request) -> str:
+    """What a request's client is counted as: its IPv4 address, or its IPv6 network (IPV6_CLIENT_PREFIX).
+
+    `request.client` is the connecting address, or the one a trusted proxy forwarded (tie serve)."""
+    host = request.client.host if request.client else ""
+    try:
+        ip = ipaddress.ip_address(host.split("%", 1)[0])  # without an IPv6 zone (fe80::1%eth0)
+    except ValueError:
+        return host or "unknown"  # not an address (a test client, a Unix socket): counted as itself
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(ip)
 
 
 def hit(tx: Tx, secret_key: str, limit: Limit, key: str, now: int) -> int:

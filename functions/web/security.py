@@ -25,12 +25,24 @@ NOT_FOUND = "There is nothing here, or you do not have access to it."
 # (functions/web/helpers.py) and in the API's free text (functions/assessment/answers.py).
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_BODY = 256 * 1024  # bytes; a whole questionnaire with long comments fits in a tenth of this
+# A Content-Length: the digits 0 to 9 (`isdigit` takes ², which `int` cannot read).
+DIGITS = re.compile(r"[0-9]+")
 # Seconds browsers keep to https for the site once told (Strict-Transport-Security): a year, the usual
 # figure. Not includeSubDomains: other hosts under the council's or operator's domain are not ours to bind.
 HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 COOKIES = "tie.cookies"  # where a request's scope keeps its cookies once read
+HEALTH = "/api/health"
+
+
+def host_name(header: str) -> str:
+    """The host a Host header names, lower-cased, without its port: `Exchange.example:443` gives
+    `exchange.example`, `[::1]:8000` gives `::1`."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def cookie_value(scope, name: str) -> str | None:
@@ -74,6 +86,9 @@ class SecurityMiddleware:
 
     - refuses unsafe requests from another site (Sec-Fetch-Site, then Origin) with 403;
     - refuses bodies over MAX_BODY with 413 (by Content-Length, and by counting as it streams);
+    - answers 400 to a Host header naming a host that is not ours (`hosts`; None takes any), because
+      the addresses of redirects are made from it: a forged one would send people, or a cache, elsewhere;
+      except for /api/health, which a load balancer asks by the instance's own address;
     - answers 404 to an address with a control character in it (see CONTROL);
     - sets the form-token cookie when a browser has none (double-submit: forms echo it back);
     - adds the security headers to every response, static pages included, and no-store to the app's and, when
@@ -81,10 +96,17 @@ class SecurityMiddleware:
     """
 
     def __init__(
-        self, app, origin: str, script_hashes: frozenset[str] = frozenset(), max_body: int = MAX_BODY, https: bool = False
+        self,
+        app,
+        origin: str,
+        script_hashes: frozenset[str] = frozenset(),
+        max_body: int = MAX_BODY,
+        https: bool = False,
+        hosts: frozenset[str] | None = None,
     ):
         self.app = app
         self.origin = origin
+        self.hosts = hosts
         self.policy = site.policy(script_hashes)
         self.max_body = max_body
         # The headers every response gets, made once: setting them one by one on each response costs
@@ -105,10 +127,12 @@ class SecurityMiddleware:
             return await self.app(scope, receive, send)
         headers = Headers(scope=scope)
         method = scope["method"]
+        if self.hosts is not None and scope["path"] != HEALTH and host_name(headers.get("host", "")) not in self.hosts:
+            return await self._respond(scope, receive, send, 400, "Refused: this request names a host that is not the Exchange's.")
         if method in UNSAFE_METHODS and self._cross_site(headers):
             return await self._respond(scope, receive, send, 403, "Refused: this request came from another site.")
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+        if length is not None and (not DIGITS.fullmatch(length) or int(length) > self.max_body):
             return await self._respond(
                 scope, receive, send, 413, f"Too large: requests may carry at most {self.max_body // 1024} KB."
             )
@@ -208,8 +232,14 @@ class BodyTooLarge(Exception):
     """Raised inside a request whose body passed MAX_BODY while streaming."""
 
 
-def csrf_ok(scope, submitted: str | None) -> bool:
-    """True when a submitted form token matches the browser's token cookie."""
+def csrf_ok(scope, submitted: object) -> bool:
+    """True when a submitted form token matches the browser's token cookie.
+
+    `submitted` is whatever arrived (a form field may be a file, a header any Latin-1 text): anything
+    but text is no token, and the two are compared as bytes, which `compare_digest` takes whatever
+    they hold (as text it takes ASCII only, and raised on anything else)."""
     expected = scope.get("state", {}).get("csrf")
     cookie = cookie_value(scope, CSRF_COOKIE)
-    return bool(submitted and cookie and expected == cookie and hmac.compare_digest(submitted, cookie))
+    if not isinstance(submitted, str) or not submitted or not cookie or expected != cookie:
+        return False
+    return hmac.compare_digest(submitted.encode("utf-8", "surrogatepass"), cookie.encode("utf-8", "surrogatepass"))

@@ -160,6 +160,15 @@ def test_a_save_from_an_older_page_is_refused_and_the_newer_answers_are_shown(cl
     assert tree.find("input", name="version").attrs["value"] == "1"
 
 
+def test_a_version_in_other_digits_is_an_older_page_not_an_error(client, ann, open_round):
+    """A version of ² was a 500 (`isdigit` takes it, `int` cannot read it), and one of ٠ was read as 0."""
+    url = base(open_round) + "/place-and-priorities"
+    for version in ("²", "٠", "０"):
+        stale = post(client, url, {"version": version, "action": "later", "PLC-01.current": "does"})
+        assert stale.status_code == 409 and "Someone saved these answers since you opened this page" in stale.text
+    assert post(client, url, {"version": "0", "action": "later", "PLC-01.current": "does"}).status_code in (200, 303)
+
+
 def test_the_form_shows_a_district_its_not_applicable_statement(app, client, people):
     lead = people.add("lead@bromsgrove.gov.uk", council="BRM", role="super-user")
     with app.state.store.transaction() as tx:

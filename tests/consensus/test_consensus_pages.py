@@ -358,3 +358,16 @@ def test_repeated_or_nonsense_fields_get_a_clear_message_not_an_error_page(app, 
     assert unknown.status_code == 404
     with app.state.store.transaction(write=False) as tx:
         assert consensus.drafts(tx, council["round"].id) == {}
+
+
+def test_a_version_in_other_digits_is_not_a_whole_number(app, client, people, council):
+    """`isdigit` took superscripts, which `int` cannot read (a 500), and other scripts' digits, which it
+    reads: a version is the digits 0 to 9."""
+    people.sign_in(client, council["su"], second_factor=True)
+    token = form_token(client)
+    for version in ("²", "٠", "０"):
+        for path, fields in (("/consensus/statements/GOV-01", {"current": "plans", "ambition": "does"}), ("/consensus/routes", {"routes": "mix"})):
+            r = client.post(council["base"] + path, data={"csrf_token": token, "version": version, **fields})
+            assert r.status_code == 422 and "version: expected a whole number, got" in r.text, (version, path, r.status_code)
+    with app.state.store.transaction(write=False) as tx:
+        assert consensus.drafts(tx, council["round"].id) == {}

@@ -107,6 +107,19 @@ def test_feedback_about_a_page_the_site_does_not_have_is_refused(client, app):
     assert len(rows(app)) == 1
 
 
+def test_feedback_about_a_page_address_too_long_for_a_file_name_is_refused_clearly(client, app):
+    """A part of the address longer than a file name may be made the file system raise ("File name too
+    long"), a 500; such a page is simply not one of the site's. The suggestion form's GET asks the same."""
+    (app.state.settings.site_dir / "guidance").mkdir(parents=True)
+    for page in ("/" + "a" * 290 + "/", "/guidance/" + "%" * 280 + "/"):
+        for route in ("useful", "step", "suggestion"):
+            r = post(client, route, page=page)
+            assert r.status_code == 422 and "page: expected a page that exists on this site" in r.text, (route, r.status_code)
+        r = client.get("/app/feedback/suggestion", params={"page": page})
+        assert r.status_code == 422 and "page: expected a page that exists on this site" in r.text
+    assert rows(app) == []
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_each_route_is_rate_limited_per_client(client, app, route):
     limit = ROUTES[route][2]

@@ -94,6 +94,29 @@ def test_a_period_defaults_to_the_last_thirty_days_and_refuses_bad_dates():
         report.period("2026-11-02", "2026-11-01", at("2026-11-30"))
 
 
+@pytest.mark.parametrize(
+    "since, until, named",
+    [
+        (None, "9999-12-31", "until"),  # the end of a period is the midnight after it: past the calendar's last day
+        (None, "0001-01-01", "until"),  # the default start, 30 days before: before the calendar's first
+        ("0001-01-01", "2026-11-30", "since"),
+        ("1969-12-31", None, "since"),
+    ],
+)
+def test_a_date_at_the_ends_of_the_calendar_is_a_period_error_naming_it(since, until, named):
+    """These raised OverflowError (a 500 on the operators' page, a traceback from tie feedback)."""
+    with pytest.raises(report.PeriodError, match=rf"^{named}: expected a date from 1970-01-01 to 9999-12-30, got '"):
+        report.period(since, until, at("2026-11-30"))
+
+
+def test_the_widest_period_reads_every_piece_of_feedback_on_either_database(fresh_store):
+    fill(fresh_store)
+    widest = report.period(report.FIRST_DAY.isoformat(), report.LAST_DAY.isoformat(), at("2026-11-30"))
+    with fresh_store.transaction(write=False) as tx:
+        assert report.summarise(tx, widest).total == len(FIXED)
+        assert len(report.csv_text(tx, widest).splitlines()) == len(FIXED) + 1
+
+
 # -- tie feedback ------------------------------------------------------------------------------
 
 
@@ -127,6 +150,8 @@ def test_tie_feedback_exports_csv(cli_store, capsys):
 def test_tie_feedback_says_what_is_wrong_with_a_date(cli_store, capsys):
     assert main(["feedback", "--until", "30/11/2026"]) == 2
     assert capsys.readouterr().err == "tie feedback: until: expected a date as YYYY-MM-DD, got '30/11/2026'\n"
+    assert main(["feedback", "--until", "9999-12-31"]) == 2
+    assert capsys.readouterr().err == "tie feedback: until: expected a date from 1970-01-01 to 9999-12-30, got '9999-12-31'\n"
 
 
 # -- /app/operator/feedback --------------------------------------------------------------------
@@ -165,6 +190,11 @@ def test_a_bad_period_on_the_app_is_a_clear_message(client, filled, people):
     response = client.get("/app/operator/feedback", params={"since": "yesterday"})
     assert response.status_code == 422
     assert "since: expected a date as YYYY-MM-DD, got &#39;yesterday&#39;" in response.text
+    for path in ("/app/operator/feedback", "/app/operator/feedback.csv"):
+        for params in ({"until": "9999-12-31"}, {"until": "0001-01-01"}, {"since": "0001-01-01"}):
+            response = client.get(path, params=params)
+            assert response.status_code == 422, (path, params)
+            assert "expected a date from 1970-01-01 to 9999-12-30" in response.text
 
 
 @pytest.mark.parametrize("path", ["/app/operator/feedback", "/app/operator/feedback.csv"])

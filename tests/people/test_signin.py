@@ -130,7 +130,8 @@ def test_a_stranger_asking_again_and_again_cannot_lock_the_owner_out(any_app, sm
         assert len(mails) == signin.ADDRESS_MAILS.hits, "a stranger made more than a few emails go to one address"
         assert all(rcpts == [owner_address] for _, rcpts in smtp_server.envelopes)
         # every email's link was made at least ten minutes ago; keep asking past a link's life
-        clock.advance(signin.LINK_VALID - 60)
+        # (within the life the last request gave the newest: an expired link is never brought back)
+        clock.advance(signin.LINK_VALID - 120)
         assert ask(stranger, owner_address).status_code == 200
         clock.advance(120)
         # the owner, on their own computer, asks too: the same page; no email, since the newest still works
@@ -274,3 +275,80 @@ def test_a_sign_in_link_is_stored_only_as_a_hash_and_lasts_at_most_fifteen_minut
     assert all(token not in str(value) for value in row.values()), row
     assert row["token_hash"] != token
     assert 0 < row["expires_at"] - row["created_at"] <= 15 * 60
+
+
+def test_made_up_tags_add_to_an_inbox_no_more_emails_than_one_address_gets(any_app, smtp_server):
+    """name+1@, name+2@... all reach name@: counted one address at a time, a stranger could send an
+    inbox any number of emails. Tags nobody has signed in with now share one count per inbox, and
+    the inbox's own address is not held up by them."""
+    from starlette.testclient import TestClient
+
+    with TestClient(any_app, base_url="https://testserver") as stranger:
+        for n in range(2 * signin.ADDRESS_MAILS.hits):
+            assert ask(stranger, f"Ada+{n}@aberdeencity.gov.uk").status_code == 200
+        smtp_server.wait_for(signin.TAGGED_MAILS.hits)
+        time.sleep(0.3)
+        assert len(smtp_server.messages) == signin.TAGGED_MAILS.hits
+        assert ask(stranger, "ada@aberdeencity.gov.uk").status_code == 200  # the inbox's own address still gets its email
+        assert smtp_server.wait_for(signin.TAGGED_MAILS.hits + 1)[-1]["To"] == "ada@aberdeencity.gov.uk"
+
+
+def test_made_up_addresses_at_one_domain_stop_at_its_cap_but_never_hold_up_people_who_signed_in_before(
+    any_app, smtp_server, monkeypatch
+):
+    from starlette.testclient import TestClient
+
+    from tests.factories import PeopleFactory
+
+    monkeypatch.setattr(signin, "DOMAIN_MAILS", signin.Limit("sign-in-domain", 4, 3600))  # the cap, made small to reach
+    ada = PeopleFactory(any_app).add("ada+exchange@aberdeencity.gov.uk")  # has signed in with a tagged address before
+    with TestClient(any_app, base_url="https://testserver") as stranger:
+        for n in range(signin.DOMAIN_MAILS.hits + 3):
+            assert ask(stranger, f"made-up-{n}@aberdeencity.gov.uk").status_code == 200
+        assert ask(stranger, "someone@eastsussex.gov.uk").status_code == 200  # another council's domain is not held up
+        smtp_server.wait_for(signin.DOMAIN_MAILS.hits + 1)
+        for n in range(signin.TAGGED_MAILS.hits):  # tags rotated on ada's inbox, and at a full domain
+            ask(stranger, f"ada+{n}@aberdeencity.gov.uk")
+        assert ask(stranger, ada.email).status_code == 200
+        mails = smtp_server.wait_for(signin.DOMAIN_MAILS.hits + 2)
+        time.sleep(0.3)
+    assert len(mails) == signin.DOMAIN_MAILS.hits + 2
+    assert [m["To"] for m in mails[-2:]] == ["someone@eastsussex.gov.uk", ada.email]
+
+
+def _links(store) -> dict[int, dict]:
+    with store.transaction(write=False) as tx:
+        return {r["created_at"]: r for r in tx.all("SELECT created_at, expires_at, used_at FROM sign_in_links")}
+
+
+def test_once_the_newest_link_is_used_a_limited_request_keeps_no_older_one_working(fresh_store):
+    """keep_newest_link took the newest *unused* link: once the person had signed in with the newest, the
+    next limited request brought an older one back to life, which their inbox, or a stranger who saw it,
+    could still use."""
+    t = 1_900_000_000
+    with fresh_store.transaction() as tx:
+        signin.request_link(tx, "k", "ada@aberdeencity.gov.uk", "", t)
+        newest = signin.request_link(tx, "k", "ada@aberdeencity.gov.uk", "", t + 60)
+        assert signin.use_link(tx, "k", newest, t + 120) is not None
+        assert signin.keep_newest_link(tx, "ada@aberdeencity.gov.uk", t + 600) is False
+    assert _links(fresh_store)[t]["expires_at"] == t + signin.LINK_VALID  # as it was made: expiring, never extended
+
+
+def test_an_expired_link_is_never_brought_back_by_a_limited_request(fresh_store):
+    t = 1_900_000_000
+    with fresh_store.transaction() as tx:
+        token = signin.request_link(tx, "k", "ada@aberdeencity.gov.uk", "", t)
+        later = t + signin.LINK_VALID + 60  # the link has expired, well within LINK_LONGEST of its making
+        assert signin.keep_newest_link(tx, "ada@aberdeencity.gov.uk", later) is False
+        assert signin.use_link(tx, "k", token, later + 1) is None
+    assert _links(fresh_store)[t]["expires_at"] == t + signin.LINK_VALID
+
+
+def test_a_limited_request_keeps_the_newest_link_working_while_it_still_works(fresh_store):
+    t = 1_900_000_000
+    with fresh_store.transaction() as tx:
+        signin.request_link(tx, "k", "ada@aberdeencity.gov.uk", "", t)
+        newest = signin.request_link(tx, "k", "ada@aberdeencity.gov.uk", "", t + 60)
+        assert signin.keep_newest_link(tx, "ada@aberdeencity.gov.uk", t + 600) is True
+        assert signin.use_link(tx, "k", newest, t + 600 + signin.LINK_VALID - 1) is not None
+    assert _links(fresh_store)[t]["expires_at"] == t + signin.LINK_VALID  # the older one is left to expire

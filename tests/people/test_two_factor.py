@@ -125,3 +125,35 @@ def test_codes_one_step_either_side_are_accepted_and_no_further(fresh_store):
         assert two_factor.check_code(tx, "key", ada.id, code(secret, START + 30), START)
         assert not two_factor.check_code(tx, "key", ada.id, code(secret, START), START)  # older than the last one used
         assert not two_factor.check_code(tx, "key", ada.id, code(secret, START + 90), START)
+
+
+OTHER_DIGITS = {
+    "Arabic-Indic": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
+    "fullwidth": str.maketrans("0123456789", "０１２３４５６７８９"),
+    "Devanagari": str.maketrans("0123456789", "०१२३४५६७८९"),
+}
+
+
+@pytest.mark.parametrize("script", OTHER_DIGITS)
+def test_the_right_code_in_another_scripts_digits_is_refused_on_either_database(fresh_store, script):
+    """`isdigit` took other scripts' digits, and comparing them with the code raised: a 500."""
+    from functions.people import store as people
+
+    with fresh_store.transaction() as tx:
+        ada, _ = people.find_or_create(tx, "ada@aberdeencity.gov.uk", START)
+        secret = two_factor.secret("key", two_factor.begin(tx, ada.id, START))
+        right = code(secret, START)
+        assert not two_factor.check_code(tx, "key", ada.id, right.translate(OTHER_DIGITS[script]), START)
+        assert not two_factor.use_recovery_code(tx, "key", ada.id, right.translate(OTHER_DIGITS[script]), START)
+        assert two_factor.check_code(tx, "key", ada.id, f" {right[:3]} {right[3:]} ", START)  # spaces between are fine
+
+
+def test_a_code_in_other_digits_gets_a_page_saying_what_is_expected(client, people, ada, clock):
+    people.sign_in(client, ada)
+    page = client.get("/app/security/two-factor")
+    right = code(secret_from(page.text), clock.now())
+    for path in ("/app/security/two-factor", "/app/security/two-factor/verify"):
+        r = submit(client, path, right.translate(OTHER_DIGITS["Arabic-Indic"]))
+        assert r.status_code == 422 and "code: expected the 6 digits (0 to 9) your authenticator app shows now" in r.text
+    assert client.get("/api/me").json()["session"]["second_factor_verified"] is False
+    assert submit(client, "/app/security/two-factor", right).status_code == 200  # the same code in 0-9 sets it up

@@ -79,6 +79,25 @@ def test_api_changes_need_json_and_the_token_header(client, abe, app):
     assert bob_role(app, abe[1]) == "member"
 
 
+def test_a_form_token_that_is_not_ascii_text_is_refused_like_any_wrong_token(client, abe, app):
+    """compare_digest takes text only when it is ASCII: a token of other characters, a token field
+    sent as a file, or such a token header was a 500. Each is now a wrong token: 403."""
+    bob = abe[1]
+    form_token(client)
+    path = f"/app/councils/ABE/members/{bob.id}/role"
+    for token in ("é" * 43, "\u0663" * 43, "token-" + "\U0001f600" * 10):
+        r = client.post(path, data={"role": "super-user", CSRF_FIELD: token}, follow_redirects=False)
+        assert r.status_code == 403 and "did not come from this site" in r.text, token
+    r = client.post(path, data={"role": "super-user"}, files={CSRF_FIELD: ("token.txt", form_token(client).encode())})
+    assert r.status_code == 403 and "did not come from this site" in r.text
+    for header in ("é".encode("latin-1") * 43, "é".encode() * 20, b"\xff" * 43):
+        r = client.patch(f"/api/councils/ABE/members/{bob.id}", json={"role": "super-user"}, headers={"x-csrf-token": header})
+        assert r.status_code == 403 and r.json()["error"]["status"] == 403, header
+    r = client.post("/app/feedback/useful", data={"page": "/", "useful": "yes", CSRF_FIELD: "é" * 43})
+    assert r.status_code == 403  # feedback takes a form token or the browser's word, and here has neither
+    assert bob_role(app, bob) == "member"
+
+
 def test_no_response_allows_other_sites_to_read_it(client, abe):
     for method, path in [("GET", "/api/me"), ("GET", "/api/councils"), ("OPTIONS", "/api/me"), ("GET", "/app/account")]:
         r = client.request(method, path, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "PATCH"})
@@ -224,12 +243,87 @@ def test_deeply_nested_json_is_refused_with_the_usual_error_body_on_either_datab
         assert tx.all("SELECT * FROM responses") == [] and tx.all("SELECT * FROM invitations") == []
 
 
-@pytest.mark.parametrize("site_url, expected", [("https://exchange.example", "max-age=31536000"), ("http://127.0.0.1:8000", None)])
+@pytest.mark.parametrize(
+    "site_url, expected",
+    [
+        ("https://exchange.example", "max-age=31536000"),
+        ("HTTPS://Exchange.Example", "max-age=31536000"),  # the scheme and host in capitals: still https
+        ("http://127.0.0.1:8000", None),
+    ],
+)
 def test_an_https_site_tells_browsers_to_keep_to_https(tmp_path, built_site, site_url, expected):
     from functions.app import create_app
 
     app = create_app(make_settings(tmp_path, site_dir=built_site, site_url=site_url))
-    with TestClient(app, base_url="https://testserver") as c:
+    with TestClient(app, base_url=site_url.lower()) as c:
         for path in ("/", "/api/health", "/app/sign-in", "/api/nothing-here", "/app/councils/A%00B"):
             assert c.get(path).headers.get("strict-transport-security") == expected, path
     app.state.store.close()
+
+
+def test_a_site_address_in_capitals_still_accepts_its_own_origin(tmp_path, smtp_server):
+    """The origin was the site address's letters as written, so `https://Exchange.Example` refused every
+    form its own pages sent (browsers send the Origin lower-cased, without a default port)."""
+    from functions.app import create_app
+
+    settings = make_settings(tmp_path, site_url="HTTPS://Exchange.Example:443", smtp_url=smtp_server.url)
+    app = create_app(settings)
+    with TestClient(app, base_url="https://exchange.example") as c:
+        r = c.post(
+            "/app/sign-in",
+            data={"email": "ada@aberdeencity.gov.uk", CSRF_FIELD: form_token(c)},
+            headers={"Origin": "https://exchange.example"},
+        )
+        assert r.status_code == 200
+        assert c.post("/app/sign-in", data={CSRF_FIELD: form_token(c)}, headers={"Origin": "https://evil.example"}).status_code == 403
+    app.state.store.close()
+
+
+def test_a_forged_host_header_is_refused_so_it_cannot_steer_a_redirect(tmp_path, built_site):
+    """Starlette makes the absolute address of a redirect (a folder's missing slash, say) from the Host
+    header: a forged one sent the browser, or a cache, to another site. Only the site's own host and this
+    machine's names are served; a load balancer's health check by the instance's address still works."""
+    from functions.app import create_app
+
+    app = create_app(make_settings(tmp_path, site_dir=built_site, site_url="https://exchange.example"))
+    with TestClient(app, base_url="https://exchange.example") as c:
+        moved = c.get("/library", follow_redirects=False)
+        assert moved.status_code in (301, 307) and moved.headers["location"].startswith(("/library/", "https://exchange.example/"))
+        for host in ("evil.example", "exchange.example.evil.example", "evil.example:443", "[2001:db8::1]"):
+            r = c.get("/library", headers={"Host": host}, follow_redirects=False)
+            assert r.status_code == 400 and "evil" not in r.headers.get("location", ""), host
+            assert r.headers["x-frame-options"] == "DENY"
+        assert c.get("/api/me", headers={"Host": "evil.example"}).json()["error"]["status"] == 400
+        for host in ("Exchange.Example", "exchange.example:443", "127.0.0.1:8000", "localhost", "[::1]:8000"):
+            assert c.get("/library/", headers={"Host": host}).status_code == 200, host
+        assert c.get("/api/health", headers={"Host": "10.0.0.5:8000"}).status_code == 200
+    app.state.store.close()
+
+
+def test_a_content_length_that_is_not_digits_0_to_9_is_refused_as_too_large():
+    """`isdigit` took a superscript ² (a header is Latin-1, so it may carry one), which `int` cannot read:
+    a 500. Sent straight to the middleware, as the test client would re-encode the header."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from functions.web.security import SecurityMiddleware
+
+    async def inner(scope, receive, send):  # pragma: no cover - never reached
+        raise AssertionError("the request went through")
+
+    async def call(length: bytes) -> int:
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": "/app/sign-in", "headers": [(b"content-length", length)]}
+        await SecurityMiddleware(inner, origin="https://testserver")(scope, receive, send)
+        return sent[0]["status"]
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests leave one running in this thread
+        for length in (b"\xb2", b"\xb9\xb2", b"12a", b"-1"):
+            assert thread.submit(asyncio.run, call(length)).result() == 413, length
