@@ -21,10 +21,21 @@ from generator.content import ledger as addresses
 from generator.content.facets import FACETS
 from generator.content.library import Library
 from generator.content.resources import Resource
-from generator.pages import feed, library_index, listings, redirects, related, resource_page, site_pages
+from generator.pages import (
+    councils,
+    feed,
+    library_index,
+    listings,
+    redirects,
+    related,
+    resource_page,
+    similar_councils,
+    site_pages,
+)
 from generator.pages.docspaths import docs_path
 from generator.safe import csp
 from generator.search import index as search_index
+from model.published import NONE, Published
 from model.register import Register
 from model.site import SHELL_ADDRESS
 
@@ -111,8 +122,11 @@ def write_resource_pages(resources: list[Resource], register: Register | None, d
     return write.written
 
 
-def write_other_pages(lib: Library, docs: Path, contributing: Path, extra_pages: list[tuple[str, str]] = ()) -> int:
-    """Write every page but the resources' (listings, home, search, self-assessment, prose) and the assets. Returns how many pages."""
+def write_other_pages(
+    lib: Library, docs: Path, contributing: Path, extra_pages: list[tuple[str, str]] = (), published: Published = NONE
+) -> int:
+    """Write every page but the resources' (listings, home, search, self-assessment, prose, councils) and the assets.
+    Returns how many pages."""
     docs.mkdir(parents=True, exist_ok=True)
     write = _Writer(docs)
     resources = lib.published
@@ -139,6 +153,12 @@ def write_other_pages(lib: Library, docs: Path, contributing: Path, extra_pages:
     write(site_pages.self_assessment(lib.edition))
     write([(SHELL_ADDRESS, site_pages.SHELL_MARKDOWN)])
     write(site_pages.prose_pages(contributing))
+    if lib.register:  # the build refuses a library whose register could not be read; this is for its tests
+        write(councils.list_pages(lib.register, published))
+        write(councils.council_pages(lib.register, resources, lib.editions, published))
+        write([similar_councils.method_page(lib.register)])
+        councils.write_index(docs, lib.register)
+        similar_councils.write_package(docs, lib.register)
     write(extra_pages)
     shutil.copytree(ASSETS, docs / "assets")
     return write.written
@@ -228,7 +248,8 @@ def _template_pages(site: Path, resource_address: str | None) -> list[Path]:
     """One built page of each template: its inline scripts are every page's of that template (Material's
     depend on the template and mkdocs.yml, not on a page's content; extra.scope makes them the same at any depth)."""
     rels = ["index.html", "library/index.html", "themes/governance/index.html", "search/index.html", "self-assessment/index.html",
-            "about/index.html", "whats-new/index.html", "404.html", SHELL_ADDRESS.strip("/") + "/index.html"]  # fmt: skip
+            "about/index.html", "whats-new/index.html", "404.html", SHELL_ADDRESS.strip("/") + "/index.html",
+            "councils/index.html", "similar-councils/index.html"]  # fmt: skip
     if resource_address:
         rels.append(docs_path(resource_address).removesuffix(".md") + "/index.html")
     return [site / rel for rel in rels if (site / rel).is_file()]
@@ -249,8 +270,12 @@ def build(
     extra_pages: list[tuple[str, str]] = (),
     site_url: str | None = None,
     editor: decap.Backend | None = None,
+    published: Published = NONE,
 ) -> BuildResult:
-    """Build the site from a loaded library. Refuses when the library has problems."""
+    """Build the site from a loaded library. Refuses when the library has problems.
+
+    `published` is what the store holds that the council pages show (responses published for everyone);
+    the command reads it when a database is configured (functions/consensus/site.py)."""
     if lib.problems:
         raise BuildError(f"{len(lib.problems)} problem(s) in the content; run `tie check` to see them")
     if editor is not None:
@@ -275,7 +300,7 @@ def build(
         library.call("pages_of_resources", lib.published, lib.register, str(docs), nonce, today)
         library.call("index_of_resources", str(staging))
         with timer.step("generate"):
-            pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages)
+            pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages, published)
             copy_content_assets(content_dir, docs)
             pages += library.result()
         with timer.step("mkdocs"):
