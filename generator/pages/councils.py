@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.content.resources import Resource
@@ -121,7 +122,7 @@ def _search(here: str) -> str:
 
 
 def listing(
-    base: str, title: str, intro: str, councils: list[Council], register: Register, current, published: Published
+    base: str, title: str, intro: Callable[[str], str], councils: list[Council], register: Register, current, published: Published
 ) -> list[tuple[str, str]]:
     """The pages of one list of councils, PAGE_SIZE to a page, by name."""
     ordered = sorted(councils, key=_name_key)
@@ -134,7 +135,7 @@ def listing(
         body = [front_matter({"title": heading, "tie_page": "councils"}), f"# {text(heading)}\n"]
         if published.demo:
             body.append(demo_banner())
-        body.append(intro + "\n")
+        body.append(intro(here) + "\n")
         body.append(_search(here))
         body.append(_letters(base, here, ordered))
         first, last = (number - 1) * PAGE_SIZE + 1, (number - 1) * PAGE_SIZE + len(chunk)
@@ -158,11 +159,13 @@ def listing(
 
 def list_pages(register: Register, published: Published) -> list[tuple[str, str]]:
     """The list of every council and a list per filter value."""
-    intro = (
-        "<p>Every current principal council in the UK: its context, the councils most like it, the library's case studies "
-        f'from it and any self-assessment it published for everyone. <a href="{attr(relative(BASE, METHOD))}">How similar '
-        "councils are found</a>.</p>"
-    )
+    def intro(here: str) -> str:
+        return (
+            "<p>Every current principal council in the UK: its context, the councils most like it, the library's case studies "
+            f'from it and any self-assessment it published for everyone. <a href="{attr(relative(here, METHOD))}">How similar '
+            "councils are found</a>.</p>"
+        )
+
     councils = list(register.councils.values())
     pages = listing(BASE, "Councils", intro, councils, register, None, published)
     for slug, _label, vocabulary, value in FILTERS:
@@ -170,8 +173,8 @@ def list_pages(register: Register, published: Published) -> list[tuple[str, str]
             matching = [c for c in councils if value(c) == term.id]
             if matching:
                 base = f"{BASE}{slug}/{term.id}/"
-                pages += listing(base, f"Councils: {term.label}", f"<p>{inline_html(term.description)}</p>", matching, register,
-                                 (slug, term.id), published)  # fmt: skip
+                described = f"<p>{inline_html(term.description)}</p>"
+                pages += listing(base, f"Councils: {term.label}", lambda _, d=described: d, matching, register, (slug, term.id), published)
     return pages
 
 
