@@ -206,6 +206,7 @@ def _councils(package, base: str) -> tuple[dict[str, Council], list[Problem]]:
         code = row["local-authority-code"]
 
         def bad(column: str, expected: str, got, where: str = path, line: int = number, code: str = code) -> None:
+            got = float(got) if isinstance(got, Decimal) else got  # frictionless reads numbers as Decimal('1338.0')
             problems.append(Problem(where, line, column, expected, f"{show(got)} for {code}"))
 
         if row["nation"] not in NATION_NAMES:
