@@ -4,6 +4,7 @@ alongside, then secure the site."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
 import secrets
@@ -185,8 +186,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render(config_file: Path, docs: Path, site: Path) -> None:
-    """Run MkDocs (strict) on the generated Markdown, in this process. Raises BuildError listing every warning."""
+def render(config_file: Path, docs: Path, site: Path, register_version: str | None = None) -> None:
+    """Run MkDocs (strict) on the generated Markdown, in this process. Raises BuildError listing every warning.
+
+    `register_version` is added to the footer's attribution of the council register, so that every page
+    names the register it was built from."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -196,6 +200,8 @@ def render(config_file: Path, docs: Path, site: Path) -> None:
     logger.addHandler(handler)
     try:
         config = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True)
+        if register_version and config.get("copyright"):
+            config["copyright"] = f"{config['copyright']} Register version: {html.escape(register_version)}."
         mkdocs_build(config)
     except (Abort, ConfigurationError) as err:
         detail = "; ".join(handler.messages) or str(err)
@@ -217,12 +223,12 @@ def warm_renderer() -> None:
     import pymdownx.superfences  # noqa: F401
 
 
-def render_and_count(config_file: str, docs: str, site: str, nonce: str) -> int:
+def render_and_count(config_file: str, docs: str, site: str, nonce: str, register_version: str | None = None) -> int:
     """Render with MkDocs (in the renderer's own process); the number of pages whose contributed part
     carrying this build's nonce was cleaned (generator/safe/mdsafe.py)."""
     from generator.safe import mdsafe
 
-    render(Path(config_file), Path(docs), Path(site))
+    render(Path(config_file), Path(docs), Path(site), register_version)
     return mdsafe.CLEANED[nonce]
 
 
@@ -304,7 +310,8 @@ def build(
             copy_content_assets(content_dir, docs)
             pages += library.result()
         with timer.step("mkdocs"):
-            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce)
+            version = lib.register.version.label if lib.register and lib.register.version else None
+            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce, version)
             cleaned = renderer.result()
         result.timings["mkdocs cpu"] = renderer.cpu_seconds
         renderer.close()

@@ -148,3 +148,9 @@ def test_the_package_holds_every_council_in_each_grouping_and_its_neighbours(bui
     assert first["neighbour-code"] == expected["ABE"][0].code
     assert float(first["distance"]) == pytest.approx(expected["ABE"][0].distance, abs=1e-6)
     assert reg.version.sha256 in (folder / "datapackage.json").read_text(encoding="utf-8")
+
+
+def test_every_page_names_the_register_version_in_its_footer(built_site, reg):
+    for rel in ("index.html", "library/index.html", "case-studies/front-door/index.html", "councils/abe/index.html"):
+        footer = (built_site / rel).read_text(encoding="utf-8").split('class="md-copyright', 1)[1]
+        assert f"sha256 {reg.version.sha256[:12]}" in footer and "mySociety" in footer, rel
