@@ -176,8 +176,8 @@ def _schema_problems(report, base: str) -> list[Problem]:
         for e in task.errors:
             field = getattr(e, "field_name", None) or task.name
             cell = getattr(e, "cell", None)
-            got = f"{e.note}" + (f" (cell {show(cell)})" if cell not in (None, "") else "")
-            found.append(Problem(where, getattr(e, "row_number", None) or 1, field, f"no {e.title.lower()}", got))
+            got = f"{e.title.lower()}: {e.note}" + (f" (cell {show(cell)})" if cell not in (None, "") else "")
+            found.append(Problem(where, getattr(e, "row_number", None) or 1, field, "a value the package's schema allows", got))
     for e in report.errors:  # the package's own descriptor
         found.append(Problem(base or "datapackage.json", 1, "datapackage.json", "a valid data package descriptor", e.note))
     return found
