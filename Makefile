@@ -45,6 +45,11 @@ build: $(STAMP) $(if $(filter 1,$(TIE_EDITOR)),$(EDITOR_STAMP)) ## check, then b
 run: build ## set up, build and serve site and app on http://127.0.0.1:$(PORT)
 	$(BIN)/tie serve
 
+demo: $(STAMP) ## fill the database with synthetic responses (tie demo), build and serve, to see everything at once
+	$(BIN)/tie demo
+	$(BIN)/tie build
+	$(BIN)/tie serve
+
 test: $(STAMP) $(VNU_STAMP) ## set up and run every test (the HTML checker needs Java)
 	$(BIN)/ruff check model generator functions tests benchmarks
 	$(BIN)/pytest -q
@@ -77,4 +82,4 @@ lock: ## re-pin requirements.lock from requirements.in
 clean: ## remove what builds and runs leave behind (keeps data/)
 	rm -rf build site .pytest_cache
 
-.PHONY: help setup editor check build run test lint bench-build lock clean
+.PHONY: help setup editor check build run demo test lint bench-build lock clean

@@ -4,6 +4,7 @@ alongside, then secure the site."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
 import secrets
@@ -21,11 +22,23 @@ from generator.content import ledger as addresses
 from generator.content.facets import FACETS
 from generator.content.library import Library
 from generator.content.resources import Resource
-from generator.pages import feed, library_index, listings, redirects, related, resource_page, site_pages, webfiles
+from generator.pages import (
+    councils,
+    feed,
+    library_index,
+    listings,
+    redirects,
+    related,
+    resource_page,
+    similar_councils,
+    site_pages,
+    webfiles,
+)
 from generator.pages.docspaths import docs_path
 from generator.pages.fingerprint import fingerprint
 from generator.safe import csp
 from generator.search import index as search_index
+from model.published import NONE, Published
 from model.register import Register
 from model.site import SHELL_ADDRESS
 
@@ -112,8 +125,11 @@ def write_resource_pages(resources: list[Resource], register: Register | None, d
     return write.written
 
 
-def write_other_pages(lib: Library, docs: Path, contributing: Path, extra_pages: list[tuple[str, str]] = ()) -> int:
-    """Write every page but the resources' (listings, home, search, self-assessment, prose) and the assets. Returns how many pages."""
+def write_other_pages(
+    lib: Library, docs: Path, contributing: Path, extra_pages: list[tuple[str, str]] = (), published: Published = NONE
+) -> int:
+    """Write every page but the resources' (listings, home, search, self-assessment, prose, councils) and the assets.
+    Returns how many pages."""
     docs.mkdir(parents=True, exist_ok=True)
     write = _Writer(docs)
     resources = lib.published
@@ -142,6 +158,12 @@ def write_other_pages(lib: Library, docs: Path, contributing: Path, extra_pages:
     write(site_pages.self_assessment(lib.edition))
     write([(SHELL_ADDRESS, site_pages.SHELL_MARKDOWN)])
     write(site_pages.prose_pages(contributing))
+    if lib.register:  # the build refuses a library whose register could not be read; this is for its tests
+        write(councils.list_pages(lib.register, published))
+        write(councils.council_pages(lib.register, resources, lib.editions, published))
+        write([similar_councils.method_page(lib.register)])
+        councils.write_index(docs, lib.register)
+        similar_councils.write_package(docs, lib.register)
     write(extra_pages)
     shutil.copytree(ASSETS, docs / "assets")
     return write.written
@@ -180,11 +202,12 @@ def fingerprint_assets(config, docs: Path) -> None:
     config.extra["tie_search_js"] = fingerprint(docs, "assets/search.js")
 
 
-def render(config_file: Path, docs: Path, site: Path, site_url: str = "") -> None:
+def render(config_file: Path, docs: Path, site: Path, site_url: str = "", register_version: str | None = None) -> None:
     """Run MkDocs (strict) on the generated Markdown, in this process. Raises BuildError listing every warning.
 
     `site_url`, the site's public address, gives every page its canonical link and the sitemap its
-    absolute addresses."""
+    absolute addresses. `register_version` is added to the footer's attribution of the council register,
+    so that every page names the register it was built from."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -197,6 +220,8 @@ def render(config_file: Path, docs: Path, site: Path, site_url: str = "") -> Non
             config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, site_url=site_url.rstrip("/") + "/"
         )
         fingerprint_assets(config, docs)
+        if register_version and config.get("copyright"):
+            config["copyright"] = f"{config['copyright']} Register version: {html.escape(register_version)}."
         mkdocs_build(config)
     except (Abort, ConfigurationError) as err:
         detail = "; ".join(handler.messages) or str(err)
@@ -218,12 +243,12 @@ def warm_renderer() -> None:
     import pymdownx.superfences  # noqa: F401
 
 
-def render_and_count(config_file: str, docs: str, site: str, nonce: str, site_url: str) -> int:
+def render_and_count(config_file: str, docs: str, site: str, nonce: str, site_url: str, register_version: str | None = None) -> int:
     """Render with MkDocs (in the renderer's own process); the number of pages whose contributed part
     carrying this build's nonce was cleaned (generator/safe/mdsafe.py)."""
     from generator.safe import mdsafe
 
-    render(Path(config_file), Path(docs), Path(site), site_url)
+    render(Path(config_file), Path(docs), Path(site), site_url, register_version)
     return mdsafe.CLEANED[nonce]
 
 
@@ -249,7 +274,8 @@ def _template_pages(site: Path, resource_address: str | None) -> list[Path]:
     """One built page of each template: its inline scripts are every page's of that template (Material's
     depend on the template and mkdocs.yml, not on a page's content; extra.scope makes them the same at any depth)."""
     rels = ["index.html", "library/index.html", "themes/governance/index.html", "search/index.html", "self-assessment/index.html",
-            "about/index.html", "whats-new/index.html", "404.html", SHELL_ADDRESS.strip("/") + "/index.html"]  # fmt: skip
+            "about/index.html", "whats-new/index.html", "404.html", SHELL_ADDRESS.strip("/") + "/index.html",
+            "councils/index.html", "similar-councils/index.html"]  # fmt: skip
     if resource_address:
         rels.append(docs_path(resource_address).removesuffix(".md") + "/index.html")
     return [site / rel for rel in rels if (site / rel).is_file()]
@@ -272,8 +298,12 @@ def build(
     extra_pages: list[tuple[str, str]] = (),
     site_url: str | None = None,
     editor: decap.Backend | None = None,
+    published: Published = NONE,
 ) -> BuildResult:
-    """Build the site from a loaded library. Refuses when the library has problems."""
+    """Build the site from a loaded library. Refuses when the library has problems.
+
+    `published` is what the store holds that the council pages show (responses published for everyone);
+    the command reads it when a database is configured (functions/consensus/site.py)."""
     if lib.problems:
         raise BuildError(f"{len(lib.problems)} problem(s) in the content; run `tie check` to see them")
     if editor is not None:
@@ -299,12 +329,13 @@ def build(
         library.call("pages_of_resources", lib.published, lib.register, str(docs), nonce, today)
         library.call("index_of_resources", str(staging))
         with timer.step("generate"):
-            pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages)
+            pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages, published)
             copy_content_assets(content_dir, docs)
             webfiles.write(docs, site_url)
             pages += library.result()
         with timer.step("mkdocs"):
-            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce, site_url)
+            version = lib.register.version.label if lib.register and lib.register.version else None
+            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce, site_url, version)
             cleaned = renderer.result()
         result.timings["mkdocs cpu"] = renderer.cpu_seconds
         renderer.close()

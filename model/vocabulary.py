@@ -110,6 +110,18 @@ COUNCIL_TYPES = Vocabulary(
     ),
 )
 
+# What a council does, as the register's `powers` column says: the tier decides whose services are
+# alike, so nearest neighbours are found within a tier (model/similar.py).
+TIERS = Vocabulary(
+    "tier",
+    (
+        Term("upper", "Upper tier", "A county council, sharing its area with district councils."),
+        Term("lower", "Lower tier", "A district council, sharing its area with a county council."),
+        Term("single", "Single tier", "A council with every local government power in its area: unitaries, metropolitan and London boroughs."),
+        Term("ni-district", "Northern Ireland district", "A district council of Northern Ireland, with fewer powers than councils in Britain."),
+    ),
+)
+
 NATIONS = Vocabulary(
     "nation",
     (
@@ -163,7 +175,7 @@ LICENCES = Vocabulary(
     ),
 )
 
-ALL = {v.name: v for v in (THEMES, ROUTES, COUNCIL_TYPES, NATIONS, REGIONS, STAGES, LICENCES)}
+ALL = {v.name: v for v in (THEMES, ROUTES, COUNCIL_TYPES, TIERS, NATIONS, REGIONS, STAGES, LICENCES)}
 
 # The seven themes of the Best Value standards in "Best value standards and intervention: a
 # statutory guide for best value authorities" (DLUHC, May 2024). Each statement says where it fits.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functions.assessment import rounds
 from functions.ids import new_id
 from functions.store import Conflict, Tx
+from model.published import PublicResponse
 from model.questionnaire import Edition, Statement
 from model.vocabulary import ROUTES, STAGES, Term, Vocabulary
 
@@ -453,3 +454,39 @@ def shared_consensus(tx: Tx, edition: str) -> list[SharedConsensus]:
             )
         )
     return out
+
+
+def public_responses(tx: Tx) -> list[PublicResponse]:
+    """For the council pages of the site: each council's official response, if it is published for everyone.
+
+    A council's official response is the newest version of its newest round with one. If that is not
+    for everyone (the council chose "the council only" or "similar councils", now or in a
+    republication), nothing of the council's is returned, even if an earlier round was public: the
+    site follows the council's latest choice. Only stages and route ids, as `outside_view` shows them.
+    """
+    latest_rows = (
+        "SELECT c.* FROM consensus_responses c WHERE NOT EXISTS ("
+        " SELECT 1 FROM consensus_responses n WHERE n.council = c.council"
+        " AND (n.year > c.year OR (n.year = c.year AND n.version > c.version)))"
+    )
+    rows = [r for r in tx.all(latest_rows + " ORDER BY c.council") if r["sharing"] == PUBLIC]
+    answers: dict[str, dict[str, tuple[str, str]]] = {r["id"]: {} for r in rows}
+    for a in tx.all(
+        "SELECT a.response_id, a.statement_id, a.current, a.ambition FROM consensus_answers a "
+        f"JOIN ({latest_rows}) c ON c.id = a.response_id WHERE c.sharing = ? ORDER BY a.response_id, a.statement_id",
+        (PUBLIC,),
+    ):
+        answers[a["response_id"]][a["statement_id"]] = (a["current"], a["ambition"])
+    return [
+        PublicResponse(
+            council=r["council"],
+            round_id=r["round_id"],
+            edition=r["edition"],
+            year=r["year"],
+            version=r["version"],
+            published_at=r["published_at"],
+            routes=tuple(json.loads(r["routes"])),
+            answers=answers[r["id"]],
+        )
+        for r in rows
+    ]

@@ -31,14 +31,25 @@ def run(args, settings) -> int:
         print(f"tie build: --site-url: expected an address like https://exchange.example, got {args.site_url!r}", file=sys.stderr)
         return 2
     site = args.site or settings.site_dir
+    from functions.consensus import site as site_data  # the store's side: what councils published for everyone
+    from functions.store import StoreError
+
+    try:
+        published = site_data.read(settings)
+    except StoreError as err:
+        print(f"tie build: {err} (the council pages show the responses published there)", file=sys.stderr)
+        return 1
     try:
         site_url = args.site_url or settings.site_url
         editor = decap.Backend(settings.editor_repo, settings.editor_branch, settings.editor_auth_url, site_url) if settings.editor else None
-        result = build(lib, settings.root, settings.build_dir / "docs", site, content, site_url=site_url, editor=editor)
+        result = build(
+            lib, settings.root, settings.build_dir / "docs", site, content, site_url=site_url, editor=editor, published=published
+        )
     except BuildError as err:
         print(f"tie build: {err}", file=sys.stderr)
         return 1
-    print(f"Built {result.pages} pages ({result.resources} resources) into {site}.")
+    shown = f"; {len(published.responses)} councils' public responses" + (" (demo data)" if published.demo else "")
+    print(f"Built {result.pages} pages ({result.resources} resources{shown if published.responses else ''}) into {site}.")
     if args.timings:
         for step, seconds in result.timings.items():
             print(f"  {step:10} {seconds:7.2f} s")

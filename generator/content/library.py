@@ -36,7 +36,8 @@ def load(content_dir: Path, questionnaire_dir: Path, councils: str) -> Library:
         reg = register.load(councils)
     except register.RegisterError as err:
         reg = None
-        problems.append(Problem(councils, 1, "council register", "a valid Frictionless data package (TIE_COUNCILS)", str(err)))
+        # every problem of the register, each at its file and row, or the one reason it could not be read
+        problems.extend(err.problems or [Problem(councils, 1, "council register", "a valid Frictionless data package (TIE_COUNCILS)", str(err))])
     editions, found = questionnaire.load_all(questionnaire_dir)
     problems.extend(found)
     statements = frozenset(s.id for e in editions.values() for s in e.statements)

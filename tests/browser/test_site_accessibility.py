@@ -38,6 +38,11 @@ PAGES = [
     ("accessibility", "/accessibility/"),
     ("contribute", "/contribute/"),
     ("search, before a query", "/search/"),
+    ("councils", "/councils/"),
+    ("councils of a type, second page", "/councils/by-type/district/page/2/"),
+    ("council", "/councils/abe/"),
+    ("Northern Ireland council", "/councils/bfs/"),
+    ("how similar councils are found", "/similar-councils/"),
     ("not found", "/no-such-page/"),
     ("an app page in the site's layout", "/app/no-such-page"),
 ]
@@ -101,7 +106,7 @@ def test_a_phone_sized_screen_has_no_axe_violations(browser, library_server):
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
-        for address in ("/", "/library/", "/case-studies/front-door/", "/search/"):
+        for address in ("/", "/library/", "/case-studies/front-door/", "/search/", "/councils/", "/councils/abe/"):
             page.goto(library_server.url + address)
             page.wait_for_load_state("networkidle")
             assert axe_violations(page) == [], address

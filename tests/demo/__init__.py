@@ -1,0 +1,1 @@
+"""Tests of functions/demo/: synthetic published responses for a local database."""
