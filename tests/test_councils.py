@@ -173,6 +173,16 @@ def test_the_last_super_user_cannot_be_demoted_or_removed_in_the_app(client, peo
         assert memberships.membership(tx, abe["ada"].id, "ABE").role == "super-user"
 
 
+def test_the_only_super_user_is_offered_no_change_that_would_be_refused(client, people, abe):
+    people.sign_in(client, abe["ada"], second_factor=True)
+    page = client.get("/app/councils/ABE/members").text
+    assert "Make member<span" not in page and "The council's only super-user" in page
+    assert f"/members/{abe['ada'].id}/remove" not in page and f"/members/{abe['bob'].id}/remove" in page
+    assert post(client, f"/app/councils/ABE/members/{abe['bob'].id}/role", role="super-user").status_code == 303
+    page = client.get("/app/councils/ABE/members").text  # with two, either may step down
+    assert page.count("Make member<span") == 2 and "The council's only super-user" not in page
+
+
 def test_a_member_cannot_manage_members(client, people, abe):
     people.sign_in(client, abe["bob"], second_factor=True)
     assert client.get("/app/councils/ABE").status_code == 200
