@@ -91,7 +91,15 @@ def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
 
 def _plan(request: Request, data: dict) -> tuple[next_steps.Step, ...]:
     """The action plan of `data` (from _official or _mine): the page and the downloads both use this one."""
-    return next_steps.plan(data["results"], request.app.state.library, data["ctx"].council_type, data["whose_routes"])
+    council = data["ctx"].council
+    return next_steps.plan(
+        data["results"],
+        request.app.state.library,
+        council.type,
+        data["whose_routes"],
+        nation=council.nation,
+        region=council.region,
+    )
 
 
 def _chart(found: results.Results) -> object:
