@@ -51,10 +51,13 @@ bench-build: $(STAMP) ## measure the site build and a first search at 100, 1,000
 bench-load: $(STAMP) ## saving answers under load against a bare insert, SQLite and PostgreSQL (a few minutes)
 	$(BIN)/python -m benchmarks.load
 
+bench-consensus: $(STAMP) ## record 40 consensus answers in Chromium, without and with JavaScript: page loads and time
+	$(BIN)/python -m benchmarks.consensus_meeting
+
 durability: $(STAMP) ## kill the app (and PostgreSQL) under load; check no acknowledged save is lost (a few minutes)
 	$(BIN)/python -m benchmarks.durability
 
-.PHONY: bench-load durability
+.PHONY: bench-load bench-consensus durability
 
 lock: ## re-pin requirements.lock from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --output-file requirements.lock requirements.in

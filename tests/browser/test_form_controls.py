@@ -49,7 +49,7 @@ def submit(button: str) -> Callable:
 
 
 def consensus_mistake(page):
-    section = page.locator("#s-GOV-01")
+    section = page.locator("#s-GOV-01")  # the statement's own page
     section.locator("#c-GOV-01-current-does").check()
     section.locator("#c-GOV-01-ambition-plans").check()
     section.get_by_role("button", name="Save the consensus for GOV-01").click()
@@ -190,8 +190,9 @@ def states(s: dict) -> list[State]:
         # the super-user
         State("members", "sue", "/app/councils/ABE/members"),
         State("members, invitation with no address", "sue", "/app/councils/ABE/members", submit("Send the invitation")),
-        State("consensus", "sue", o + "/consensus"),
-        State("consensus, with a mistake", "sue", o + "/consensus", consensus_mistake),
+        State("consensus agenda", "sue", o + "/consensus"),
+        State("consensus statement", "sue", o + "/consensus/statements/GOV-01"),
+        State("consensus statement, with a mistake", "sue", o + "/consensus/statements/GOV-01", consensus_mistake),
         State("individual answers", "sue", o + "/consensus/answers?statement=GOV-01"),
         State("publish", "sue", o + "/publish"),
         State("results", "sue", p + "/results"),
