@@ -107,6 +107,9 @@ def _chart(found: results.Results) -> object:
     return charts.chart("tie-results-chart", "Where the council is now and where it aims to be, by theme", rows)
 
 
+SUMMARY_AREAS = 8  # areas for improvement in the printed summary: a committee acts on a few; the rest are online and in the appendix
+
+
 def _render(request: Request, kind: str, data: dict, status: int = 200):
     found: results.Results = data["results"]
     ctx = data["ctx"]
@@ -125,6 +128,9 @@ def _render(request: Request, kind: str, data: dict, status: int = 200):
         theme_label=THEMES.label,
         sharing_terms=consensus.SHARING.terms,
         just_published=request.query_params.get("published") == "1",
+        # printed, the page is a committee summary; ?appendix=1 adds every statement's table as an appendix
+        appendix=request.query_params.get("appendix") == "1",
+        summary_areas=SUMMARY_AREAS,
         **data,
     )
 
