@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from model import vocabulary as v
 
@@ -77,6 +78,10 @@ def load(location: str) -> Register:
     """
     import frictionless  # imported here: it is slow to import and only this needs it
 
+    if "://" not in location and not Path(location).is_file():
+        raise RegisterError(
+            f"council register not found at {location}: set TIE_COUNCILS to the path or URL of its datapackage.json"
+        )
     try:
         package = frictionless.Package(location)
         report = package.validate()

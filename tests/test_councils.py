@@ -55,7 +55,7 @@ def test_a_missing_council_register_stops_start_up_with_one_clear_message(tmp_pa
     with pytest.raises(StartupError) as caught:
         create_app(make_settings(tmp_path, councils=str(tmp_path / "nowhere" / "datapackage.json")))
     message = str(caught.value)
-    assert "council register at" in message and "could not be read" in message
+    assert message.startswith("council register not found at") and "TIE_COUNCILS" in message
     assert "\n" not in message
 
 
@@ -78,9 +78,9 @@ def test_tie_serve_refuses_to_start_without_a_register(tmp_path, monkeypatch, ca
     monkeypatch.setenv("TIE_COUNCILS", str(tmp_path / "missing.json"))
     monkeypatch.setenv("TIE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TIE_SECRET_KEY", "k")
-    assert main(["serve"]) == 1
+    assert main(["serve"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("tie serve: council register at") and len(err.splitlines()) == 1
+    assert err == f"tie serve: council register not found at {tmp_path / 'missing.json'}: set TIE_COUNCILS to the path or URL of its datapackage.json"
 
 
 # -- joining by email domain --------------------------------------------------------------------
