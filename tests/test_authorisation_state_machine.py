@@ -632,7 +632,7 @@ def test_nobody_reads_or_changes_anything_of_another_council(tmp_path, store_url
             )
             self.answered(r, expected, actor, council, round_of, statement)
             if expected == 303 and actor != "anonymous":
-                assert r.headers["location"].startswith(f"/app/councils/{council}/rounds/{round_id}/consensus?saved={statement}")
+                assert r.headers["location"].startswith(f"/app/councils/{council}/rounds/{round_id}/consensus/statements/{statement}?saved={statement}")
                 self.drafts[(round_id, statement)] = (version + 1, *stages, rationale)
                 reached.add("consensus recorded")
             self.shown(actor, council, r.text)
