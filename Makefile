@@ -71,10 +71,13 @@ bench-lighthouse: $(STAMP) ## Lighthouse's mobile performance score for four pag
 bench-load: $(STAMP) ## saving answers under load against a bare insert, SQLite and PostgreSQL (a few minutes)
 	$(BIN)/python -m benchmarks.load
 
+bench-consensus: $(STAMP) ## record 40 consensus answers in Chromium, without and with JavaScript: page loads and time
+	$(BIN)/python -m benchmarks.consensus_meeting
+
 durability: $(STAMP) ## kill the app (and PostgreSQL) under load; check no acknowledged save is lost (a few minutes)
 	$(BIN)/python -m benchmarks.durability
 
-.PHONY: bench-lighthouse bench-load durability
+.PHONY: bench-lighthouse bench-load bench-consensus durability
 
 lock: ## re-pin requirements.lock from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --output-file requirements.lock requirements.in

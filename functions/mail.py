@@ -70,8 +70,13 @@ class SmtpMailer:
 
     def __init__(self, url: str, sender: str, timeout: float = 20):
         parts = urlsplit(url)
+        try:
+            parts.port  # noqa: B018  (reading it checks it: a port that is not a number raises ValueError)
+        except ValueError:
+            parts = urlsplit("")
+        # the URL is never repeated in the message: it may hold a password
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise MailError("TIE_SMTP_URL: expected smtp://host:port or smtps://host:port")
+            raise MailError("TIE_SMTP_URL: expected smtp://user:password@host:port or smtps://host:port, with a port that is a number")
         self.scheme = parts.scheme
         self.host = parts.hostname
         self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
@@ -115,6 +120,11 @@ class OutboxMailer:
         name = f"{time.time_ns()}-{os.getpid()}.eml"
         tmp = self.folder / (name + ".tmp")
         tmp.write_bytes(bytes(_build(self.sender, message)))
+        # beside it, the message as plain text: in the .eml a long link is quoted-printable ("token=3D...",
+        # broken across lines), so it cannot be copied from the file
+        plain = self.folder / (name.removesuffix(".eml") + ".txt.tmp")
+        plain.write_text(f"To: {message.to}\nSubject: {message.subject}\n\n{message.text}", encoding="utf-8")
+        plain.rename(self.folder / (name.removesuffix(".eml") + ".txt"))
         tmp.rename(self.folder / name)
         if self.echo:
             links = " ".join(LINK.findall(message.text))

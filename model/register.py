@@ -14,6 +14,7 @@ import hashlib
 import posixpath
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from model import vocabulary as v
 from model.problems import Problem, show
@@ -137,6 +138,10 @@ def load(location: str) -> Register:
     """
     import frictionless  # imported here: it is slow to import and only this needs it
 
+    if "://" not in location and not Path(location).is_file():
+        raise RegisterError(
+            f"council register not found at {location}: set TIE_COUNCILS to the path or URL of its datapackage.json"
+        )
     try:
         package = frictionless.Package(location)
         report = package.validate()

@@ -8,8 +8,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,17 @@ import httpx
 import pytest
 
 from functions.settings import ROOT, Settings
-from tests.factories import COUNCILS, EXAMPLES, PG_ADMIN_URL, PeopleFactory, example_edition, free_port, make_settings
+from tests.factories import (
+    COUNCILS,
+    EXAMPLES,
+    PG_ADMIN_URL,
+    TIE,
+    PeopleFactory,
+    example_edition,
+    free_port,
+    make_settings,
+    run_live,
+)
 
 CHROMIUM = os.environ.get("TIE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -196,20 +204,6 @@ class LiveServer:
     settings: Settings
 
 
-def run_live(app, port: int):
-    import uvicorn
-
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the app did not start"
-    return server, thread
-
-
 # -- the built site ----------------------------------------------------------------------------
 
 
@@ -339,9 +333,6 @@ def library_server(tmp_path_factory, library_site):
 
 
 # -- `tie serve`, as `make run` starts it ------------------------------------------------------------
-
-TIE = Path(sys.executable).parent / "tie"
-
 
 @dataclass
 class Served:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -137,3 +140,83 @@ FAST = os.environ.get("TIE_TEST_TIER") == "fast"  # `make test-fast`: the quick 
 def examples(n: int) -> int:
     """How many cases a property test tries: `n` in the full run, a tenth (at least 20) in the quick tier."""
     return max(20, n // 10) if FAST else n
+
+
+TIE = Path(sys.executable).parent / "tie"  # the `tie` command of this environment
+
+
+def run_live(app, port: int):
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the app did not start"
+    return server, thread
+
+
+# What the boundary and target check looks at: every control a person types into or chooses with.
+CONTROL_CHECK = """() => {
+  const parse = text => {
+    const m = text.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a), a: 1,
+  });
+  const lum = c => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const behind = el => {  // the colour around the control: its ancestors' backgrounds, composited
+    const layers = [];
+    for (let n = el.parentElement; n; n = n.parentElement) {
+      const c = parse(getComputedStyle(n).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+    }
+    return layers.reverse().reduce((below, c) => over(c, below), {r: 255, g: 255, b: 255, a: 1});
+  };
+  const show = c => `rgb(${Math.round(c.r)}, ${Math.round(c.g)}, ${Math.round(c.b)})`;
+  const name = el => el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}[name=${el.name}]`;
+  const problems = [];
+  const selector = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), textarea, select';
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!el.getClientRects().length || style.visibility === 'hidden' || el.closest('[aria-hidden="true"]') || box.right < 0) continue;
+    const outside = behind(el);
+    const own = over(parse(style.backgroundColor) || {r: 0, g: 0, b: 0, a: 0}, outside);
+    const sides = ['top', 'right', 'bottom', 'left'].map(side => {
+      const width = parseFloat(style.getPropertyValue(`border-${side}-width`));
+      const line = style.getPropertyValue(`border-${side}-style`);
+      const colour = over(parse(style.getPropertyValue(`border-${side}-color`)), outside);
+      return width >= 1 && line !== 'none' && line !== 'hidden' ? ratio(colour, outside) : 0;
+    });
+    const border = Math.min(...sides);
+    const fill = ratio(own, outside);
+    if (border < 3 && fill < 3) {
+      problems.push(`${name(el)}: boundary ${border.toFixed(2)}:1 (border ${style.borderTopWidth} ${style.borderTopColor}, `
+        + `fill ${show(own)}) against ${show(outside)}; expected at least 3:1`);
+    }
+    if (box.width < 23.5 || box.height < 23.5) {
+      problems.push(`${name(el)}: target ${box.width.toFixed(1)} by ${box.height.toFixed(1)} CSS px; expected at least 24 by 24`);
+    }
+  }
+  return problems;
+}"""
+
+
+def control_problems(page) -> list[str]:
+    """Every visible form control (text box, textarea, select, radio, checkbox) whose boundary has less than 3:1
+    contrast against what surrounds it (WCAG 2.2 1.4.11), or whose target is under 24 by 24 CSS px (2.5.8),
+    computed from the styles Chromium applies. A native radio or checkbox, drawn by the browser and not by
+    the page's styles, has no computed boundary, so it counts as having none."""
+    return page.evaluate(CONTROL_CHECK)

@@ -639,7 +639,9 @@ class Councils(RuleBasedStateMachine):
         )
         self.answered(r, expected, actor, council, round_of, statement)
         if expected == 303 and actor != "anonymous":
-            assert r.headers["location"].startswith(f"/app/councils/{council}/rounds/{round_id}/consensus?saved={statement}")
+            assert r.headers["location"].startswith(
+                f"/app/councils/{council}/rounds/{round_id}/consensus/statements/{statement}?saved={statement}"
+            )
             self.drafts[(round_id, statement)] = (version + 1, *stages, rationale)
             self.world.reached.add("consensus recorded")
         self.shown(actor, council, r.text)

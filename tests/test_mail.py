@@ -40,12 +40,17 @@ def test_asking_for_a_sign_in_link_writes_the_message_to_the_outbox_and_prints_t
         app.state.store.close()
 
     files = outbox_files(settings)
-    assert [f.suffix for f in files] == [".eml"]  # one finished file, no half-written one left behind
+    assert [f.suffix for f in files] == [".eml", ".txt"]  # one finished message and its plain copy, nothing half-written
     message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert message["To"] == "ada@aberdeencity.gov.uk"
     assert message["Subject"] == "Your link to sign in to the Exchange"
     link = LINK.search(message.get_content())
     assert link, message.get_content()
+    # the plain copy beside it holds the link whole, on one line, as it can be copied
+    plain = files[1].read_text(encoding="utf-8")
+    assert plain.startswith("To: ada@aberdeencity.gov.uk\nSubject: Your link to sign in to the Exchange\n\n")
+    assert link.group(0) in plain.splitlines() or any(link.group(0) in line for line in plain.splitlines())
+    assert "=3D" not in plain
 
     console = capsys.readouterr()
     assert link.group(0) in console.out + console.err
@@ -60,7 +65,7 @@ def test_each_message_is_a_file_of_its_own(tmp_path, capsys):
     for n in range(3):
         outbox.send(Message(to=f"person{n}@aberdeencity.gov.uk", subject=f"Note {n}", text=f"See https://testserver/note/{n}\n"))
 
-    files = outbox_files(settings)
+    files = [f for f in outbox_files(settings) if f.suffix == ".eml"]
     assert len(files) == 3
     sent = {message_from_bytes(f.read_bytes(), policy=policy.default)["Subject"] for f in files}
     assert sent == {"Note 0", "Note 1", "Note 2"}
@@ -73,7 +78,7 @@ def test_with_echo_off_the_outbox_still_keeps_the_message_but_prints_nothing(tmp
 
     settings = make_settings(tmp_path, echo_mail=False)
     mailer(settings).send(Message(to="ada@aberdeencity.gov.uk", subject="Quiet", text="https://testserver/quiet\n"))
-    assert len(outbox_files(settings)) == 1
+    assert [f.suffix for f in outbox_files(settings)] == [".eml", ".txt"]
     console = capsys.readouterr()
     assert "https://testserver/quiet" not in console.out + console.err
 

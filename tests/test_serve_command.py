@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 
 import httpx
+import pytest
+
+from tests.factories import TIE, free_port
 
 
 def test_tie_serve_serves_the_home_page_the_library_and_a_resource_page_on_the_port_asked_for(served):
@@ -115,3 +119,26 @@ def test_a_client_is_counted_by_its_ipv4_address_or_its_ipv6_slash_64():
     assert key("::ffff:203.0.113.9") == "203.0.113.9"
     assert key("fe80::1%eth0") == "fe80::/64"
     assert key("testclient") == "testclient" and key(None) == "unknown"
+
+
+def _tie_serve(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([str(TIE), "serve"], env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("url", ["http://mail.example.org", "smtp://mail.example.org:notaport", "smtp://"])
+def test_a_bad_smtp_url_is_one_clear_line_and_exit_2(served, url):
+    done = _tie_serve(served.env | {"TIE_SMTP_URL": url, "PORT": str(free_port())})
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "tie serve: TIE_SMTP_URL: expected smtp://user:password@host:port or smtps://host:port, with a port that is a number"
+    ]
+
+
+def test_a_port_in_use_is_one_clear_line_and_exit_2_before_saying_it_runs(served):
+    done = _tie_serve(served.env)  # the same port as the Exchange already serving
+    port = served.url.rsplit(":", 1)[1]
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"tie serve: port {port} on 127.0.0.1 is in use (another program, or the Exchange already running); "
+        "stop it, or choose another port with PORT="
+    ]

@@ -1,8 +1,11 @@
-"""The super-user's consensus pages: the agenda (spread, disagreement first), individual answers (audited),
-recording the consensus statement by statement, and publishing the official response.
+"""The super-user's consensus pages: the agenda (spread, disagreement first, and what is still to agree), one page
+per statement to record the consensus on, moving from one to the next in agenda order, individual answers
+(audited), and publishing the official response.
 
 Every page needs the council's super-user with a verified second factor. Forms are plain POSTs
-that work without JavaScript; a save based on an out-of-date version is refused with a page that
+that work without JavaScript: a save answers with a redirect to the same statement, or to the next one
+on the agenda, so the meeting keeps its place; `assets/consensus.js` sends the same POST and shows the
+page it is sent to without a reload. A save based on an out-of-date version is refused with a page that
 shows both versions (409), never applied silently.
 """
 
@@ -75,12 +78,66 @@ def _page(request: Request, template: str, status: int = 200, **data):
     )
 
 
+def _still_to_agree(data: dict) -> list:
+    """The agenda's statements with no consensus recorded yet, in agenda order."""
+    return [s for s in data["spreads"] if s.statement.id not in data["drafts"]]
+
+
 async def agenda(request: Request):
     code, round_id = request.path_params["code"], request.path_params["round_id"]
     await guards.require_super_user(request, code)
     data = await web.blocking(_agenda, request, code, round_id, request.state.person)
     saved = request.query_params.get("saved", "")
-    return _page(request, "consensus/agenda.html", page_title=f"Consensus: {data['ctx'].title}", saved=saved, **data)
+    return _page(
+        request,
+        "consensus/agenda.html",
+        page_title=f"Consensus: {data['ctx'].title}",
+        saved=saved,
+        still_to_agree=_still_to_agree(data),
+        **data,
+    )
+
+
+def _on_agenda(data: dict, statement_id: str) -> dict:
+    """Where a statement is on the agenda: its spread, its number, the statements before and after it."""
+    order = [s.statement.id for s in data["spreads"]]
+    if statement_id not in order:
+        raise web.BadRequest(
+            [
+                {
+                    "where": "statement",
+                    "message": f"statement: expected a statement of this round, got {consensus.show(statement_id)}",
+                }
+            ],
+            404,
+        )
+    at = order.index(statement_id)
+    return {
+        "s": data["spreads"][at],
+        "number": at + 1,
+        "previous": order[at - 1] if at > 0 else None,
+        "next": order[at + 1] if at + 1 < len(order) else None,
+        "still_to_agree": _still_to_agree(data),
+    }
+
+
+async def statement_page(request: Request, status: int = 200, **extra):
+    code, round_id = request.path_params["code"], request.path_params["round_id"]
+    statement_id = request.path_params["statement_id"]
+    await guards.require_super_user(request, code)
+    data = await web.blocking(_agenda, request, code, round_id, request.state.person)
+    place = _on_agenda(data, statement_id)
+    title = f"{statement_id}: Consensus: {data['ctx'].title}"
+    extra.setdefault("saved", request.query_params.get("saved", ""))
+    return _page(
+        request,
+        "consensus/statement.html",
+        status=status,
+        page_title=("Error: " if extra.get("problems") else "") + title,
+        **place,
+        **data,
+        **extra,
+    )
 
 
 def _version(text) -> int | None:
@@ -127,26 +184,27 @@ async def save_statement(request: Request):
     await guards.require_super_user(request, code)
     form = await web.form(request)
     result = await web.blocking(_save_statement, request, code, round_id, statement_id, form, request.state.person)
-    base = f"/app/councils/{code}/rounds/{round_id}/consensus"
+    base = f"/app/councils/{code}/rounds/{round_id}/consensus/statements"
     if result["outcome"] == "saved":
-        return RedirectResponse(f"{base}?saved={statement_id}#s-{statement_id}", status_code=303)
+        # the meeting keeps its place: back to this statement, or on to the next on the agenda
+        target = statement_id
+        if form.get("action") == "next":
+            data = await web.blocking(_agenda, request, code, round_id, request.state.person)
+            target = _on_agenda(data, statement_id)["next"] or statement_id
+        return RedirectResponse(f"{base}/{target}?saved={statement_id}#s-{target}", status_code=303)
     if result["outcome"] == "stale":
         return _page(request, "consensus/conflict.html", status=409, page_title="Someone else saved this first", **result)
-    data = await web.blocking(_agenda, request, code, round_id, request.state.person)
     problems = result["problems"]
     if any(p["where"] == "statement" for p in problems):
         raise web.BadRequest(problems, 404)
-    return _page(
+    return await statement_page(
         request,
-        "consensus/agenda.html",
         status=422,
-        page_title=f"Error: Consensus: {data['ctx'].title}",
         errors_for=statement_id,
         problems=problems,
         errors={p["where"]: p["message"] for p in problems},
         values=result["values"],
         saved="",
-        **data,
     )
 
 
@@ -336,6 +394,7 @@ page_routes = [
     Route(BASE + "/consensus", agenda, methods=["GET"]),
     Route(BASE + "/consensus/answers", individual_answers, methods=["GET"]),
     Route(BASE + "/consensus/routes", save_routes, methods=["POST"]),
+    Route(BASE + "/consensus/statements/{statement_id}", statement_page, methods=["GET"]),
     Route(BASE + "/consensus/statements/{statement_id}", save_statement, methods=["POST"]),
     Route(BASE + "/publish", publish_page, methods=["GET"]),
     Route(BASE + "/publish", publish, methods=["POST"]),

@@ -49,14 +49,21 @@ def is_address(address: str) -> bool:
 
 def problem(address: str, where: str = "email") -> dict | None:
     """A problem dict when `address` (already canonical) is not one plain address, else None."""
+    # "message" is for API clients and logs (field: expected ..., got ...); "says" is the plain sentence a form's
+    # error summary shows a person (the GOV.UK pattern)
     if not address:
-        return {"where": where, "message": f"{where}: expected your work email address, like {EXAMPLE}; got nothing"}
+        return {
+            "where": where,
+            "message": f"{where}: expected your work email address, like {EXAMPLE}; got nothing",
+            "says": f"Enter a work email address, like {EXAMPLE}",
+        }
     if is_address(address):
         return None
     shown = address if len(address) <= 60 else address[:57] + "..."
     return {
         "where": where,
         "message": f"{where}: expected one plain email address like {EXAMPLE} (letters, digits and . _ - + ' before the @), got {shown!r}",
+        "says": f"Enter one email address in the right form, like {EXAMPLE}",
     }
 
 

@@ -2,8 +2,10 @@
 
 A resource fits a statement when its front matter names the statement, or shares its theme. It is
 left out when it says which stages it is written for and the council's current stage is not one
-of them (a guide for councils starting out is no help to one already reviewing). Fitting resources
-are ranked by how much of their front matter matches:
+of them (a guide for councils starting out is no help to one already reviewing), and when it says
+which council types, nations or regions it is for and the council is not among them (`excludes`: a
+support offer for Welsh councils is no help to Aberdeen). Fitting resources are ranked by how much of
+their front matter matches:
 
 - names the statement: 4 (written for exactly this)
 - written for the council's current stage: 2
@@ -60,14 +62,31 @@ class Step:
     support: tuple[Suggestion, ...]
 
 
+# What a resource may say it is for (library.json's "for", from its front matter), and the council's value
+# each is compared with. A council of which a value is not known is not left out by that value.
+RESTRICTIONS = ("council-type", "nation", "region")
+
+
+def excludes(entry: dict, council_type: str | None, nation: str | None = None, region: str | None = None) -> bool:
+    """Whether the resource says it is for council types, nations or regions that leave this council out."""
+    declared = entry.get("for") or {}
+    council = {"council-type": council_type, "nation": nation, "region": region}
+    return any(declared.get(key) and council[key] and council[key] not in declared[key] for key in RESTRICTIONS)
+
+
 def score(
     entry: dict,
     area: StatementResult,
     routes: tuple[str, ...],
     council_type: str | None,
     whose_routes: str = COUNCILS_ROUTES,
+    *,
+    nation: str | None = None,
+    region: str | None = None,
 ) -> Suggestion | None:
     """How well a library entry fits an area, or None when it does not fit at all."""
+    if excludes(entry, council_type, nation, region):
+        return None
     statement = area.statement
     names_it = statement.id in (entry.get("statements") or ())
     same_theme = statement.theme in (entry.get("theme") or ())
@@ -107,9 +126,14 @@ def suggest(
     routes: tuple[str, ...] = (),
     council_type: str | None = None,
     whose_routes: str = COUNCILS_ROUTES,
+    *,
+    nation: str | None = None,
+    region: str | None = None,
 ) -> tuple[tuple[Suggestion, ...], tuple[Suggestion, ...]]:
     """(resources, support offers) for one area, best first."""
-    found = [s for e in entries if (s := score(e, area, routes, council_type, whose_routes)) is not None]
+    found = [
+        s for e in entries if (s := score(e, area, routes, council_type, whose_routes, nation=nation, region=region)) is not None
+    ]
     found.sort(key=lambda s: (-s.score, s.title.lower(), s.url))
     resources = tuple(s for s in found if s.kind != SUPPORT_KIND)[:PER_AREA]
     support = tuple(s for s in found if s.kind == SUPPORT_KIND)[:SUPPORT_PER_AREA]
@@ -117,14 +141,21 @@ def suggest(
 
 
 def plan(
-    results: Results, entries: list[dict], council_type: str | None = None, whose_routes: str = COUNCILS_ROUTES
+    results: Results,
+    entries: list[dict],
+    council_type: str | None = None,
+    whose_routes: str = COUNCILS_ROUTES,
+    *,
+    nation: str | None = None,
+    region: str | None = None,
 ) -> tuple[Step, ...]:
     """The action plan: every area for improvement, in priority order, with its next steps.
 
     `whose_routes` says whose the favoured routes are, in the reasons: COUNCILS_ROUTES or OWN_ROUTES.
+    `council_type`, `nation` and `region` are the council's (vocabulary ids), so resources for others are left out.
     """
     steps = []
     for rank, area in enumerate(results.improvements, start=1):
-        resources, support = suggest(entries, area, results.routes, council_type, whose_routes)
+        resources, support = suggest(entries, area, results.routes, council_type, whose_routes, nation=nation, region=region)
         steps.append(Step(rank, area, resources, support))
     return tuple(steps)

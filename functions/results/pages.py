@@ -91,12 +91,23 @@ def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
 
 def _plan(request: Request, data: dict) -> tuple[next_steps.Step, ...]:
     """The action plan of `data` (from _official or _mine): the page and the downloads both use this one."""
-    return next_steps.plan(data["results"], request.app.state.library, data["ctx"].council_type, data["whose_routes"])
+    council = data["ctx"].council
+    return next_steps.plan(
+        data["results"],
+        request.app.state.library,
+        council.type,
+        data["whose_routes"],
+        nation=council.nation,
+        region=council.region,
+    )
 
 
 def _chart(found: results.Results) -> object:
     rows = [charts.Row(t.theme.label, t.current_mean, t.ambition_mean) for t in found.themes if t.statements]
     return charts.chart("tie-results-chart", "Where the council is now and where it aims to be, by theme", rows)
+
+
+SUMMARY_AREAS = 8  # areas for improvement in the printed summary: a committee acts on a few; the rest are online and in the appendix
 
 
 def _render(request: Request, kind: str, data: dict, status: int = 200):
@@ -117,6 +128,9 @@ def _render(request: Request, kind: str, data: dict, status: int = 200):
         theme_label=THEMES.label,
         sharing_terms=consensus.SHARING.terms,
         just_published=request.query_params.get("published") == "1",
+        # printed, the page is a committee summary; ?appendix=1 adds every statement's table as an appendix
+        appendix=request.query_params.get("appendix") == "1",
+        summary_areas=SUMMARY_AREAS,
         **data,
     )
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content import bodycheck, fieldcheck
+from generator.content import bodycheck, fieldcheck, structure
 from generator.content.kinds import BY_FOLDER, KINDS, Kind
 from model import frontmatter
 from model.problems import Problem, show
@@ -178,6 +178,7 @@ def load(root: Path, ctx: fieldcheck.Context, generated: frozenset[str] = frozen
     )
     for path, rel, body, body_line in [(r.path, r.rel, r.body, r.body_line) for r in resources] + unusable:
         problems.extend(bodycheck.check(path, rel, body, body_line, site))
+        problems.extend(structure.check(path, body, body_line))
     problems.extend(_check_addresses(resources))
     bad = {p.path for p in problems}
     return [r for r in resources if r.path not in bad], problems

@@ -21,6 +21,9 @@ def entries(resources: list[Resource], register: Register | None) -> list[dict]:
                 entry[facet.id] = sorted(facet.values(r, register))
         entry["statements"] = list(r.statements)
         entry["stages"] = list(r.stages)
+        # what the resource says it is for, as written (the facets above add the council it is from): the app's
+        # next steps leave out a resource for other council types, nations or regions
+        entry["for"] = {"council-type": list(r.council_types), "nation": list(r.nations), "region": list(r.regions)}
         out.append(entry)
     return out
 

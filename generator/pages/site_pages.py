@@ -31,7 +31,9 @@ SELF_ASSESSMENT = "The Exchange's self-assessment for councils: how it works, wh
 
 def home(resources: list[Resource], edition: Edition | None) -> str:
     here = "/"
-    out = [front_matter({"title": "Transformation and Innovation Exchange", "description": HOME_DESCRIPTION, "tie_page": "home"})]
+    # no title of its own: Material names the home page by the site's name alone, where a title would read
+    # "Transformation and Innovation Exchange - Transformation and Innovation Exchange"
+    out = [front_matter({"description": HOME_DESCRIPTION, "tie_page": "home"})]
     out.append("# Transformation and Innovation Exchange\n")
     out.append(
         '<p class="tie-lede">An improvement resource for UK councils, built with councils, for councils: '

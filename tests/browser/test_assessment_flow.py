@@ -142,19 +142,22 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
     context, page = signed_in(browser, live_server, council["su"], second_factor=True)
     page.goto(base + "/consensus")
     assert page.get_by_role("heading", name="Agree the council's response", level=1).is_visible()
-    order = page.locator("section.tie-consensus__statement").evaluate_all("sections => sections.map(s => s.id.slice(2))")
+    order = page.locator("ol.tie-agenda > li > a").evaluate_all("links => links.map(a => a.textContent.split(':')[0])")
     # now: PLC-02 spans 4 stages, GOV-01 3, LDP-01 1; then, with everyone agreeing on now, FIN-01 and FIN-02
     # disagree on the ambition (FIN-01 also has a "don't know"); PLC-01 and CAP-01 agree on both
     assert order == ["PLC-02", "GOV-01", "LDP-01", "FIN-01", "FIN-02", "PLC-01", "CAP-01"]
     assert page.get_by_text("3 of 4 members of the council have submitted their answers").is_visible()
-    spread = page.get_by_role("table", name="How people answered PLC-02 (number of people)")
-    header = spread.locator("thead th").all_inner_texts()
-    assert header[:3] == ["Stage", "Now: everyone", "Ambition: everyone"]
-    # one officer, one councillor, one who did not say: side by side would show each one's answers, so it is withheld
-    assert header == ["Stage", "Now: everyone", "Ambition: everyone"]
+    expect(page.locator("#still-to-agree")).to_contain_text("7 of 7 statements still to agree")
     withheld = page.locator("#roles-withheld")
     expect(withheld).to_contain_text("officers, councillors, did not say")
     expect(withheld.get_by_role("link", name="open everyone's individual answers")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Start with the first statement").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Statement 1 of 7 on the agenda · PLC-02")
+    spread = page.get_by_role("table", name="How people answered PLC-02 (number of people)")
+    header = spread.locator("thead th").all_inner_texts()
+    # one officer, one councillor, one who did not say: side by side would show each one's answers, so it is withheld
+    assert header == ["Stage", "Now: everyone", "Ambition: everyone"]
     reviews_row = spread.get_by_role("row", name=re.compile("^Reviews"))
     assert reviews_row.locator("td").all_inner_texts()[:2] == ["1", "1"]
     assert "Ada Example" not in page.content() and "'s note on" not in page.content()
@@ -164,7 +167,7 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
     audiences = page.get_by_role("table", name="What each audience sees, for each choice")
     expect(audiences.get_by_role("row", name=re.compile("^Everyone"))).to_contain_text("not the rationale")
     assert axe_violations(page) == []
-    page.goto(base + "/consensus")
+    page.goto(base + "/consensus/statements/GOV-01")
 
     # names and comments, on their own page, with one audit record per person shown
     page.get_by_role("link", name="Who answered what on GOV-01").click()
@@ -178,16 +181,29 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
     assert sorted(e["subject"] for e in viewed) == sorted(p.pseudonym for p in council["members"].values())
     context.close()
 
-    # 3. the consensus is recorded without JavaScript, statement by statement, then published
+    # 3. the consensus is recorded without JavaScript, statement by statement in agenda order, each save returning
+    # to the next statement, then published
     context, page = signed_in(browser, live_server, council["su"], second_factor=True, javascript=False)
     page.goto(base + "/consensus")
-    for sid, (current, ambition, rationale) in CONSENSUS.items():
-        section = page.locator(f"#s-{sid}")
+    page.get_by_role("link", name="Start with the first statement").click()
+    recorded = []
+    while len(recorded) < len(CONSENSUS):
+        section = page.locator("section[data-statement]")
+        sid = section.get_attribute("data-statement")
+        current, ambition, rationale = CONSENSUS[sid]
         section.locator(f"#c-{sid}-current" if current == "not-yet" else f"#c-{sid}-current-{current}").check()
         section.locator(f"#c-{sid}-ambition" if ambition == "not-yet" else f"#c-{sid}-ambition-{ambition}").check()
         section.locator(f"#c-{sid}-rationale").fill(rationale)
-        section.get_by_role("button", name=f"Save the consensus for {sid}").click()
+        recorded.append(sid)
+        if len(recorded) < len(CONSENSUS):
+            section.get_by_role("button", name="Save and go to the next statement").click()
+        else:
+            section.get_by_role("button", name=f"Save the consensus for {sid}").click()
         expect(page.get_by_role("status").filter(has_text=f"Consensus for {sid} saved.")).to_be_visible()
+    assert recorded == order
+    assert f"/consensus/statements/{order[-1]}?saved={order[-1]}" in page.url
+    page.goto(base + "/consensus")
+    expect(page.locator("#still-to-agree")).to_contain_text("Consensus is recorded for all 7 statements.")
     page.check("#routes-community-focus-and-prevention")
     page.get_by_role("button", name="Save the favoured routes").click()
     expect(page.get_by_role("status").filter(has_text="The council's favoured routes were saved.")).to_be_visible()
@@ -279,8 +295,10 @@ def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, c
 
     base = council["base"]
     context, page = signed_in(browser, live_server, council["su"], second_factor=True)
-    page.goto(base + "/consensus")
-    # a bad combination: the error summary links to the field, which says what is wrong
+    page.goto(base + "/consensus/statements/GOV-01")
+    # a bad combination: the error summary links to the field, which says what is wrong (with JavaScript the page
+    # of problems replaces the statement's, without a reload)
+    page.evaluate("window.notReloaded = true")
     section = page.locator("#s-GOV-01")
     section.locator("#c-GOV-01-current-does").check()
     section.locator("#c-GOV-01-ambition-plans").check()
@@ -289,6 +307,7 @@ def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, c
     expect(summary).to_be_visible()
     summary.get_by_role("link", name=re.compile("ambition: expected a stage at or above")).click()
     expect(page.locator("#c-GOV-01-ambition")).to_be_focused()
+    assert page.evaluate("window.notReloaded") is True
     assert axe_violations(page) == []
     # another super-user saves first: the later save is told, and shown both
     other = PeopleFactory(live_server.app).add("tom@aberdeencity.gov.uk", council="ABE", role="super-user")
@@ -309,4 +328,28 @@ def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, c
     section.get_by_role("button", name="Save the consensus for GOV-01").click()
     expect(page.get_by_role("heading", name="Someone else saved this first", level=1)).to_be_visible()
     assert axe_violations(page) == []
+    context.close()
+
+
+def test_with_javascript_a_save_moves_to_the_next_statement_without_a_reload_and_back_returns(browser, live_server, council):
+    base = council["base"]
+    context, page = signed_in(browser, live_server, council["su"], second_factor=True)
+    page.goto(base + "/consensus")
+    page.get_by_role("link", name="Start with the first statement").click()
+    first = page.locator("section[data-statement]").get_attribute("data-statement")
+    page.evaluate("window.notReloaded = true")
+    page.check(f"#c-{first}-current-plans")
+    page.check(f"#c-{first}-ambition-does")
+    page.get_by_role("button", name="Save and go to the next statement").click()
+    saved = page.get_by_role("status").filter(has_text=f"Consensus for {first} saved.")
+    expect(saved).to_be_visible()
+    expect(saved).to_be_focused()
+    second = page.locator("section[data-statement]").get_attribute("data-statement")
+    assert second != first and f"/consensus/statements/{second}?saved={first}" in page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Statement 2 of 7")
+    assert page.evaluate("window.notReloaded") is True  # the same document: no page load
+    assert axe_violations(page) == []
+    page.go_back()
+    expect(page.locator(f"section[data-statement='{first}']")).to_be_visible()
+    expect(page.locator(f"#c-{first}-current-plans")).to_be_checked()
     context.close()

@@ -58,18 +58,26 @@ def council(app, people):
     return {"round": r, "su": su, "members": members, "base": f"/app/councils/ABE/rounds/{r.id}"}
 
 
+def agenda_order(text: str) -> list[str]:
+    """The statements in the order the agenda lists them, each a link to its own page."""
+    return re.findall(r'/consensus/statements/([A-Z]{3}-\d\d)#s-\1">\1:', text)
+
+
 def test_the_agenda_puts_the_most_disagreement_first_with_the_spread(client, people, council):
     people.sign_in(client, council["su"], second_factor=True)
     page = client.get(council["base"] + "/consensus")
     assert page.status_code == 200
-    order = re.findall(r'<section class="tie-consensus__statement" id="s-([A-Z]{3}-\d\d)"', page.text)
+    order = agenda_order(page.text)
     # PLC-02 and GOV-01 span 3-4 stages; agreement (PLC-01, FIN-02, CAP-01) comes last
     assert order[:2] == ["PLC-02", "GOV-01"]
     assert order[-3:] == ["PLC-01", "FIN-02", "CAP-01"]
     assert "answers span 4 stages (Not yet to Reviews); middle answer Does" in page.text
     assert "3 of 4 members of the council" in page.text
+    assert "7 of 7 statements still to agree" in page.text and "Start with the first statement" in page.text
     # one officer, one councillor and one who did not say: side by side would show each one's answers
-    assert "Now: officers" not in page.text and "Now: councillors" not in page.text and "Now: did not say" not in page.text
+    statement = client.get(council["base"] + "/consensus/statements/PLC-02").text
+    assert "How people answered PLC-02" in statement and "Statement 1 of 7 on the agenda" in statement
+    assert "Now: officers" not in statement and "Now: councillors" not in page.text and "Now: did not say" not in page.text
     banner = " ".join(page.text[page.text.index('id="roles-withheld"') :].split())
     assert "fewer than 2 people besides you are in these groups: officers, councillors, did not say" in banner
     assert f'<a href="{council["base"]}/consensus/answers">open everyone\'s individual answers</a>' in banner
@@ -93,10 +101,12 @@ def test_officers_and_councillors_are_side_by_side_when_every_group_has_two_peop
     answered(app, r.id, council["su"], "officer", "not-yet")
     people.sign_in(client, council["su"], second_factor=True)
     page = client.get(council["base"] + "/consensus")
-    assert "Now: officers" not in page.text
+    assert "Now: officers" not in client.get(council["base"] + "/consensus/statements/GOV-01").text
     assert "besides you are in this group: officers." in " ".join(page.text.split())
     answered(app, r.id, people.add("dan@aberdeencity.gov.uk", council="ABE"), "officer", "plans")
     page = client.get(council["base"] + "/consensus")
+    assert 'id="roles-withheld"' not in page.text
+    page = client.get(council["base"] + "/consensus/statements/GOV-01")
     assert "Now: officers (3)" in page.text and "Now: councillors (2)" in page.text and "Now: did not say (2)" in page.text
     assert 'id="roles-withheld"' not in page.text
 
@@ -139,8 +149,7 @@ def test_with_fewer_than_two_people_besides_the_reader_the_agenda_counts_nothing
     page = client.get(base + "/consensus")
     assert page.status_code == 200
     text = " ".join(page.text.split())
-    order = re.findall(r'<section class="tie-consensus__statement" id="s-([A-Z]{3}-\d\d)"', page.text)
-    assert order == list(ANSWERS)  # the questionnaire's order
+    assert agenda_order(page.text) == list(ANSWERS)  # the questionnaire's order
     assert "fewer than 2 people besides you have submitted their answers" in text
     banner = text[text.index('id="spread-withheld"') :]
     assert f'<a href="{base}/consensus/answers">open everyone\'s individual answers</a>' in banner
@@ -150,21 +159,26 @@ def test_with_fewer_than_two_people_besides_the_reader_the_agenda_counts_nothing
     assert not re.search(r"\d+ comments?;", text)
     assert "What people chose is not shown yet" in text
     assert 'id="roles-withheld"' not in text  # one explanation, not two
-    assert f'href="{base}/consensus/answers?statement=GOV-01"' in text and "Ada&#39;s view" not in text
+    assert "Ada&#39;s view" not in text
+    statement = " ".join(client.get(base + "/consensus/statements/GOV-01").text.split())
+    assert f'href="{base}/consensus/answers?statement=GOV-01"' in statement and "Ada&#39;s view" not in statement
+    for counted in ("(number of people)", "answers span", "middle answer"):
+        assert counted not in statement, counted
     # the consensus can still be recorded, and the page that records it after an error counts nothing either
     error = client.post(
         base + "/consensus/statements/GOV-01",
         data={"csrf_token": form_token(client), "version": "0", "current": "does", "ambition": "plans", "rationale": ""},
     )
-    assert error.status_code == 422 and 'id="spread-withheld"' in error.text and "(number of people)" not in error.text
+    assert error.status_code == 422 and "why the spread is not shown" in error.text and "(number of people)" not in error.text
     # a second person besides the reader: the spread is shown, most disagreement first
     bob = people.add("bob@angus.gov.uk", council="ANS")
     with app.state.store.transaction() as tx:
         responses.save(tx, r.id, bob.id, based_on=0, respondent_role=None, routes=(), answers=agreed, submit=True, at=T0)
     page = client.get(base + "/consensus")
-    assert 'id="spread-withheld"' not in page.text and "How people answered GOV-01" in page.text
-    assert re.findall(r'<section class="tie-consensus__statement" id="s-([A-Z]{3}-\d\d)"', page.text)[0] == "GOV-01"
-    assert "Commercialisation: 1" in page.text and "(1 comment;" in page.text
+    assert 'id="spread-withheld"' not in page.text and agenda_order(page.text)[0] == "GOV-01"
+    assert "Commercialisation: 1" in page.text
+    statement = client.get(base + "/consensus/statements/GOV-01").text
+    assert "How people answered GOV-01" in statement and "(1 comment;" in statement
 
 
 def test_the_agenda_and_the_conflict_page_show_times_in_uk_time_with_the_zone(app, client, people, council):
@@ -173,7 +187,7 @@ def test_the_agenda_and_the_conflict_page_show_times_in_uk_time_with_the_zone(ap
             tx, council["round"].id, "GOV-01", current="does", ambition="reviews", rationale="", based_on=0, person_id=None, at=T0
         )
     people.sign_in(client, council["su"], second_factor=True)
-    assert "on 28 May 2026 at 21:26 BST." in client.get(council["base"] + "/consensus").text
+    assert "on 28 May 2026 at 21:26 BST." in client.get(council["base"] + "/consensus/statements/GOV-01").text
     data = {"csrf_token": form_token(client), "version": "0", "current": "plans", "ambition": "does", "rationale": ""}
     conflict = client.post(council["base"] + "/consensus/statements/GOV-01", data=data)
     assert conflict.status_code == 409 and "on 28 May 2026 at 21:26 BST," in conflict.text
@@ -191,8 +205,8 @@ def test_the_publishing_page_says_what_each_audience_will_see(client, people, co
     assert all("rationale" in row[0] for row in cells.values())  # the council's members see the whole response
     assert "nobody outside the council sees the rationale, who published the response" in " ".join(text.split())
     # the hint beside the rationale says where it goes
-    agenda = client.get(council["base"] + "/consensus").text
-    assert "Only members of your council see it: it never leaves the council" in agenda
+    statement = client.get(council["base"] + "/consensus/statements/GOV-01").text
+    assert "Only members of your council see it: it never leaves the council" in statement
 
 
 def test_the_consensus_needs_the_super_user_with_a_second_factor(client, people, council):
@@ -236,12 +250,32 @@ def test_recording_the_consensus_saves_and_returns_to_the_statement(app, client,
         follow_redirects=False,
     )
     assert r.status_code == 303
-    assert r.headers["location"].endswith("/consensus?saved=GOV-01#s-GOV-01")
+    assert r.headers["location"].endswith("/consensus/statements/GOV-01?saved=GOV-01#s-GOV-01")
     page = client.get(r.headers["location"])
-    assert "Consensus for GOV-01 saved." in page.text
+    assert "Consensus for GOV-01 saved." in page.text and 'value="Scrutiny is new"' not in page.text
+    assert ">Scrutiny is new</textarea>" in page.text
     with app.state.store.transaction(write=False) as tx:
         saved = consensus.draft(tx, council["round"].id, "GOV-01")
     assert (saved.current, saved.ambition, saved.rationale, saved.version) == ("plans", "does", "Scrutiny is new", 1)
+    agenda = client.get(council["base"] + "/consensus").text
+    assert "6 of 7 statements still to agree" in agenda and "agreed: Plans now, Does ambition" in agenda
+
+
+def test_save_and_go_to_the_next_statement_follows_the_agenda_and_the_last_stays(app, client, people, council):
+    people.sign_in(client, council["su"], second_factor=True)
+    order = agenda_order(client.get(council["base"] + "/consensus").text)
+    token = form_token(client)
+    for here, there in [*zip(order, order[1:], strict=False), (order[-1], order[-1])]:
+        r = client.post(
+            council["base"] + f"/consensus/statements/{here}",
+            data={"csrf_token": token, "version": "0", "current": "plans", "ambition": "does", "action": "next"},
+            follow_redirects=False,
+        )
+        assert r.headers["location"].endswith(f"/consensus/statements/{there}?saved={here}#s-{there}")
+    page = client.get(r.headers["location"]).text
+    assert "Save and go to the next statement" not in page and "Review and publish the official response" in page
+    assert "Consensus is recorded for all 7 statements." in client.get(council["base"] + "/consensus").text
+    assert client.get(council["base"] + "/consensus/statements/NOPE-99").status_code == 404
 
 
 def test_bad_consensus_input_lists_every_problem_and_saves_nothing(app, client, people, council):

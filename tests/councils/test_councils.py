@@ -55,7 +55,7 @@ def test_a_missing_council_register_stops_start_up_with_one_clear_message(tmp_pa
     with pytest.raises(StartupError) as caught:
         create_app(make_settings(tmp_path, councils=str(tmp_path / "nowhere" / "datapackage.json")))
     message = str(caught.value)
-    assert "council register at" in message and "could not be read" in message
+    assert message.startswith("council register not found at") and "TIE_COUNCILS" in message
     assert "\n" not in message
 
 
@@ -81,9 +81,9 @@ def test_tie_serve_refuses_to_start_without_a_register(tmp_path, monkeypatch, ca
     monkeypatch.setenv("TIE_COUNCILS", str(tmp_path / "missing.json"))
     monkeypatch.setenv("TIE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TIE_SECRET_KEY", "k")
-    assert main(["serve"]) == 1
+    assert main(["serve"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("tie serve: council register at") and len(err.splitlines()) == 1
+    assert err == f"tie serve: council register not found at {tmp_path / 'missing.json'}: set TIE_COUNCILS to the path or URL of its datapackage.json"
 
 
 # -- joining by email domain --------------------------------------------------------------------
@@ -174,6 +174,16 @@ def test_the_last_super_user_cannot_be_demoted_or_removed_in_the_app(client, peo
     assert api.status_code == 409
     with app.state.store.transaction() as tx:
         assert memberships.membership(tx, abe["ada"].id, "ABE").role == "super-user"
+
+
+def test_the_only_super_user_is_offered_no_change_that_would_be_refused(client, people, abe):
+    people.sign_in(client, abe["ada"], second_factor=True)
+    page = client.get("/app/councils/ABE/members").text
+    assert "Make member<span" not in page and "The council's only super-user" in page
+    assert f"/members/{abe['ada'].id}/remove" not in page and f"/members/{abe['bob'].id}/remove" in page
+    assert post(client, f"/app/councils/ABE/members/{abe['bob'].id}/role", role="super-user").status_code == 303
+    page = client.get("/app/councils/ABE/members").text  # with two, either may step down
+    assert page.count("Make member<span") == 2 and "The council's only super-user" not in page
 
 
 def test_a_member_cannot_manage_members(client, people, abe):

@@ -111,6 +111,15 @@ def test_inviting_checks_every_field(client, people, ada, smtp_server):
     assert smtp_server.messages == []
 
 
+def test_the_invitation_form_says_what_is_wrong_in_a_plain_sentence(client, people, ada, smtp_server):
+    people.sign_in(client, ada, second_factor=True)
+    r = client.post("/app/councils/ABE/invitations", data={"email": "", "role": "member", CSRF_FIELD: form_token(client)})
+    assert r.status_code == 422
+    assert "<li>Enter a work email address, like name@council.gov.uk</li>" in r.text
+    assert "got nothing" not in r.text and "expected" not in r.text
+    assert smtp_server.messages == []
+
+
 def test_the_store_keeps_only_a_hash_of_the_invitation(client, people, ada, smtp_server, app):
     link = invite(client, people, ada, smtp_server)
     token = link.rsplit("/", 1)[1]

@@ -395,3 +395,10 @@ def test_a_page_view_does_not_fetch_the_sitemap(live_server, page):
         page.goto(live_server.url + address)
         page.wait_for_load_state("networkidle")
     assert requested and not [u for u in requested if "sitemap" in u]
+
+
+def test_the_home_pages_title_is_the_sites_name_once(site):
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>([^<]*)</title>", home).group(1) == "Transformation and Innovation Exchange"
+    library = (site / "library" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>([^<]*)</title>", library).group(1) == "Library - Transformation and Innovation Exchange"

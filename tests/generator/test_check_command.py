@@ -131,6 +131,18 @@ BAD: dict[str, tuple[str, bytes, list[str]]] = {
         (GOOD + "\n[Open][ref]\n\n[ref]: vbscript:msgbox(1)\n").encode(),
         [f"content/guidance/vbscript-link.md:18: {LINK_EXPECTED}, got 'vbscript:msgbox(1)'"],
     ),
+    "list swallowed into a paragraph": (
+        "guidance/swallowed-list.md",
+        GOOD.replace(
+            "1. Decide what is open to change.\n",
+            "1. Decide what is open to change:\n\n    | Choice | Cost |\n    |---|---|\n    | Libraries | £1m |\n\n"
+            "    Keep it short.\n2. Ask residents.\n",
+        ).encode(),
+        [
+            "content/guidance/swallowed-list.md:21: markdown: expected a list item on its own (leave a blank line before it, "
+            "and indent what belongs to a list item by 4 spaces), got a line read into the paragraph before it: '2. Ask residents.'"
+        ],
+    ),
     "snippet include": (
         "guidance/snippet.md",
         (GOOD + '\n--8<-- "../../docs/development.md"\n').encode(),

@@ -171,10 +171,12 @@ def test_one_client_asking_for_many_addresses_is_limited(client, smtp_server, cl
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
 
 
-def test_a_mistyped_address_is_named_with_what_was_expected(client, smtp_server):
+def test_a_mistyped_address_is_named_in_a_plain_sentence_and_kept_in_the_box(client, smtp_server):
     r = ask(client, "ada at aberdeen")
     assert r.status_code == 422
-    assert "email: expected one plain email address like name@council.gov.uk" in r.text and "&#39;ada at aberdeen&#39;" in r.text
+    assert '<a href="#email">Enter one email address in the right form, like name@council.gov.uk</a>' in r.text
+    assert 'value="ada at aberdeen"' in r.text and "expected" not in r.text.split('id="problems"')[1].split("</div>")[0]
+    assert "Enter a work email address, like name@council.gov.uk" in ask(client, "").text
     assert smtp_server.messages == []
 
 

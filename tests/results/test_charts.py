@@ -26,25 +26,38 @@ def test_chart_is_an_image_labelled_by_its_title_and_description():
 def test_each_bar_is_labelled_in_words_and_ambition_is_hatched():
     svg = parse(charts.chart("c", "t", [charts.Row("Money", 0.0, 4.0)]))
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "Not yet (0.0)" in texts and "Reviews (4.0)" in texts
+    assert "Now: Not yet (0.0)" in texts and "Ambition: Reviews (4.0)" in texts
     assert "Now (solid)" in texts and "Ambition (hatched)" in texts
     fills = [r.get("fill") for r in svg.iter(f"{SVG}rect")]
     assert "url(#c-hatch)" in fills
     assert svg.find(f"{SVG}defs/{SVG}pattern").get("id") == "c-hatch"
 
 
-def test_bars_reach_into_the_band_of_their_stage():
-    svg = parse(charts.chart("c", "t", [charts.Row("A", 0.0, 4.0)]))
+def test_each_bar_ends_inside_the_band_of_the_stage_its_label_names():
+    positions = [0.0, 0.4, 1.0, 2.4, 2.6, 3.0, 4.0]
+    svg = parse(charts.chart("c", "t", [charts.Row(str(p), p, p) for p in positions]))
     bars = [r for r in svg.iter(f"{SVG}rect") if r.get("height") == str(charts.BAR)]
-    widths = [float(b.get("width")) for b in bars]
-    # "not yet" fills the first band; "reviews" fills all five
-    assert widths[0] == round(charts.BAND, 1)
-    assert widths[1] == round(charts.PLOT, 1)
+    names = [t.label for t in charts.STAGES.terms]
+    for position, bar in zip(positions, bars[::2], strict=True):
+        end = float(bar.get("x")) + float(bar.get("width"))
+        band = int((end - charts.LEFT) // charts.BAND)
+        assert charts.value_text(position).startswith(names[band]), (position, end)
+    # "not yet" ends in the middle of the first band, "reviews" in the middle of the last
+    assert float(bars[0].get("width")) == round(charts.BAND / 2, 1)
+    assert float(bars[-1].get("width")) == round(charts.PLOT - charts.BAND / 2, 1)
+
+
+def test_long_theme_names_wrap_inside_the_chart():
+    svg = parse(charts.chart("c", "t", [charts.Row("Understanding of local place and priority setting", 1, 2)]))
+    bold = [t.text for t in svg.iter(f"{SVG}text") if t.get("font-weight") == "700"]
+    assert bold == ["Understanding of local place and", "priority setting"]
+    assert min(int(t.get("font-size")) for t in svg.iter(f"{SVG}text")) == charts.TEXT
 
 
 def test_a_theme_without_answers_says_so_rather_than_drawing_nothing():
     svg = parse(charts.chart("c", "t", [charts.Row("Delivery", None, None)]))
-    assert [t.text for t in svg.iter(f"{SVG}text")].count("no answer") == 2
+    assert [t.text for t in svg.iter(f"{SVG}text")].count("no answer") == 0
+    assert {"Now: no answer", "Ambition: no answer"} <= {t.text for t in svg.iter(f"{SVG}text")}
     assert "Delivery: now no answer, ambition no answer." in svg.find(f"{SVG}desc").text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from functions.results import compute as results
 from functions.results import next_steps
 
@@ -101,3 +103,53 @@ def test_the_plan_follows_the_priority_order_of_the_areas(edition):
     assert [(s.rank, s.area.statement.id) for s in plan] == [(1, "FIN-01"), (2, "GOV-01")]
     assert [x.url for x in plan[0].resources] == ["/guidance/budget/"]
     assert plan[1].resources == ()
+
+
+def test_a_resource_for_other_council_types_nations_or_regions_is_left_out(edition):
+    fin = area(edition, "FIN-01", "understands", "does")
+    library = [
+        entry("/support/welsh-panel/", kind="support", theme=["financial-planning"]) | {"for": {"nation": ["wales"]}},
+        entry("/guidance/counties/", theme=["financial-planning"]) | {"for": {"council-type": ["county"]}},
+        entry("/guidance/north-west/", theme=["financial-planning"]) | {"for": {"region": ["north-west"]}},
+        entry("/guidance/scotland/", theme=["financial-planning"])
+        | {"for": {"nation": ["scotland"], "council-type": ["unitary"]}},
+        entry("/guidance/anyone/", theme=["financial-planning"]) | {"for": {"council-type": [], "nation": [], "region": []}},
+    ]
+    aberdeen, _ = next_steps.suggest(library, fin, council_type="unitary", nation="scotland", region="scotland")
+    assert [r.url for r in aberdeen] == ["/guidance/anyone/", "/guidance/scotland/"]
+    cardiff = next_steps.suggest(library, fin, council_type="unitary", nation="wales", region="wales")
+    assert [r.url for r in cardiff[0]] == ["/guidance/anyone/"] and [s.url for s in cardiff[1]] == ["/support/welsh-panel/"]
+    # a council of which nothing is known is not left out by what is not known
+    assert len(next_steps.suggest(library, fin)[0]) == 3
+
+
+def test_no_next_step_for_any_council_is_a_resource_that_excludes_it(edition):
+    """Every council in the register, against the shipped library, with every statement an area for improvement at
+    each stage in turn (a resource for some stages only is suggested at those)."""
+    from functions.settings import ROOT
+    from generator.content.library import load
+    from generator.pages.library_index import entries
+    from model import register
+    from tests.factories import COUNCILS
+
+    lib = load(ROOT / "content", ROOT / "questionnaire", COUNCILS)
+    library = entries(lib.resources, lib.register)
+    assert any(e["for"]["nation"] == ["wales"] for e in library)  # the library has resources for one nation only
+    stages = ["not-yet", "understands", "plans", "does"]
+    each_stage = [
+        results.compute(edition, {s.id: {"current": stage, "ambition": "reviews"} for s in edition.statements})
+        for stage in stages
+    ]
+    councils = register.load(COUNCILS).councils.values()
+    by_url = {e["url"]: e for e in library}
+    offered = 0
+    for council, found in itertools.product(councils, each_stage):
+        plan = next_steps.plan(found, library, council.type, nation=council.nation, region=council.region)
+        for step in plan:
+            for suggestion in step.resources + step.support:
+                declared = by_url[suggestion.url]["for"]
+                offered += 1
+                assert not declared["council-type"] or council.type in declared["council-type"], (council.name, suggestion.url)
+                assert not declared["nation"] or council.nation in declared["nation"], (council.name, suggestion.url)
+                assert not declared["region"] or council.region in declared["region"], (council.name, suggestion.url)
+    assert offered > len(councils)  # every council was offered something

@@ -338,7 +338,7 @@ def plan_on_the_page(html: str) -> tuple[list, list]:
                     _suggestion(
                         li.child_elements("a")[0].text,
                         li.child_elements("a")[0].attrs["href"],
-                        (li.find("span", class_="tie-steps__summary") or parse("")).text,
+                        (li.find("span", class_="tie-steps__summary") or parse("")).text.removeprefix(": "),  # the colon is hidden in print with it
                         [r for r in (li.find("span", class_="tie-steps__why") or parse("")).text.strip("()").split("; ") if r],
                     )
                     for li in child.child_elements("li")
