@@ -132,8 +132,14 @@ class OutboxMailer:
 
 
 def _outbox_files(folder: Path) -> list[Path]:
-    """The messages in the outbox (and any left half-written)."""
-    return [p for p in folder.glob("*.eml*") if p.is_file()] if folder.is_dir() else []
+    """The messages in the outbox and their plain-text copies (and any left half-written): each begins
+    with its recipient's `To:` line, which the header parser reads in either."""
+    return [p for p in (*folder.glob("*.eml*"), *folder.glob("*.txt*")) if p.is_file()] if folder.is_dir() else []
+
+
+def _is_message(path: Path) -> bool:
+    """Whether the file is a message rather than its plain-text copy: what the counts count."""
+    return ".eml" in path.name
 
 
 def forget_outbox(folder: Path, address: str) -> int:
@@ -151,7 +157,7 @@ def forget_outbox(folder: Path, address: str) -> int:
             continue
         if addresses.canonical(str(to)) == address:
             path.unlink(missing_ok=True)
-            removed += 1
+            removed += _is_message(path)
     return removed
 
 
@@ -162,7 +168,7 @@ def purge_outbox(folder: Path, before: int) -> int:
         try:
             if path.stat().st_mtime < before:
                 path.unlink(missing_ok=True)
-                removed += 1
+                removed += _is_message(path)
         except OSError:
             continue
     return removed

@@ -17,6 +17,20 @@ def outbox_files(settings) -> list:
     return sorted(settings.outbox_dir.iterdir()) if settings.outbox_dir.exists() else []
 
 
+def outbox_messages(settings) -> list:
+    """The messages in the outbox, without their plain-text copies."""
+    return sorted(settings.outbox_dir.glob("*.eml")) if settings.outbox_dir.exists() else []
+
+
+def age(message, when: int) -> None:
+    """Date a message and its plain-text copy, as if both had been written at `when`."""
+    import os
+
+    for path in (message, message.with_suffix(".txt")):
+        if path.exists():
+            os.utime(path, (when, when))
+
+
 def test_with_no_smtp_url_mail_goes_to_the_outbox_folder_under_the_data_folder(tmp_path):
     settings = from_env({"TIE_DATA_DIR": str(tmp_path / "data"), "TIE_SECRET_KEY": "test-secret"}, root=tmp_path)
     assert settings.smtp_url is None
@@ -125,7 +139,11 @@ def _outbox_app(tmp_path, store_url):
 
 
 def _recipients(settings) -> list[str]:
-    return sorted(message_from_bytes(f.read_bytes(), policy=policy.default)["To"] for f in outbox_files(settings))
+    """The recipients of the messages in the outbox, and that each plain-text copy goes with its message."""
+    messages = outbox_messages(settings)
+    assert all(f.with_suffix(".txt").is_file() for f in messages)
+    assert len(list(settings.outbox_dir.glob("*.txt"))) == len(messages) if settings.outbox_dir.exists() else True
+    return sorted(message_from_bytes(f.read_bytes(), policy=policy.default)["To"] for f in messages)
 
 
 def test_erasing_a_person_deletes_the_outbox_emails_addressed_to_them_on_either_database(tmp_path, store_url):
@@ -150,7 +168,6 @@ def test_erasing_a_person_deletes_the_outbox_emails_addressed_to_them_on_either_
 
 
 def test_the_retention_job_deletes_outbox_emails_older_than_fourteen_days(tmp_path):
-    import os
     import time
 
     from functions import retention
@@ -162,14 +179,15 @@ def test_the_retention_job_deletes_outbox_emails_older_than_fourteen_days(tmp_pa
     for n in range(3):
         outbox.send(Message(to=f"person{n}@aberdeencity.gov.uk", subject="Sign in", text="https://testserver/x\n"))
     now = int(time.time())
-    old, kept, new = outbox_files(settings)
-    os.utime(old, (now - retention.OUTBOX_KEPT - 60,) * 2)
-    os.utime(kept, (now - retention.OUTBOX_KEPT + 60,) * 2)
+    old, kept, new = outbox_messages(settings)
+    age(old, now - retention.OUTBOX_KEPT - 60)
+    age(kept, now - retention.OUTBOX_KEPT + 60)
     store = Store(settings.database_url)
     store.migrate()
     try:
         assert retention.run(store, now, settings.outbox_dir)["Copies of emails in the outbox folder"] == 1
-        assert outbox_files(settings) == [kept, new]
+        assert outbox_messages(settings) == [kept, new]
+        assert outbox_files(settings) == sorted([kept, new, kept.with_suffix(".txt"), new.with_suffix(".txt")])
         assert retention.OUTBOX_KEPT == 14 * 86400  # as the privacy notice and the schedule say
         assert any(s.what == "Copies of emails in the outbox folder" and s.kept == "14 days" for s in retention.STEPS)
     finally:
@@ -177,7 +195,6 @@ def test_the_retention_job_deletes_outbox_emails_older_than_fourteen_days(tmp_pa
 
 
 def test_tie_retention_and_tie_admin_erase_clear_the_outbox_too(tmp_path, monkeypatch, capsys):
-    import os
     import time
 
     from functions.mail import Message
@@ -196,11 +213,11 @@ def test_tie_retention_and_tie_admin_erase_clear_the_outbox_too(tmp_path, monkey
     outbox = OutboxMailer(tmp_path / "data" / "outbox", "x@example.org", echo=False)
     for to in ("ada@aberdeencity.gov.uk", "bob@aberdeencity.gov.uk", "old@aberdeencity.gov.uk"):
         outbox.send(Message(to=to, subject="Sign in", text="https://testserver/x\n"))
-    old = max(outbox.folder.iterdir(), key=lambda p: p.name)
-    os.utime(old, (time.time() - 15 * 86400,) * 2)
+    old = max(outbox.folder.glob("*.eml"), key=lambda p: p.name)
+    age(old, int(time.time() - 15 * 86400))
     assert main(["admin", "operator", "add", "ada@aberdeencity.gov.uk"]) == 0
     assert main(["admin", "erase", "ada@aberdeencity.gov.uk"]) == 0
     assert main(["retention"]) == 0
     assert "Copies of emails in the outbox folder: 1 removed" in capsys.readouterr().out
-    left = [message_from_bytes(f.read_bytes(), policy=policy.default)["To"] for f in outbox.folder.iterdir()]
+    left = [message_from_bytes(f.read_bytes(), policy=policy.default)["To"] for f in outbox.folder.glob("*.eml")]
     assert left == ["bob@aberdeencity.gov.uk"]

@@ -132,7 +132,10 @@ def listing(
         here = page_address(base, number)
         chunk = ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         heading = title if number == 1 else f"{title} (page {number} of {total})"
-        body = [front_matter({"title": heading, "tie_page": "councils"}), f"# {text(heading)}\n"]
+        first, last = (_name_key(chunk[0]), _name_key(chunk[-1])) if chunk else ("", "")
+        span = f", {chunk[0].name} to {chunk[-1].name}" if chunk and first != last else ""
+        described = f"{heading}{span}: each council's context figures, comparator groups and nearest neighbours."
+        body = [front_matter({"title": heading, "description": described, "tie_page": "councils"}), f"# {text(heading)}\n"]
         if published.demo:
             body.append(demo_banner())
         body.append(intro(here) + "\n")

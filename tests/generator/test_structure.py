@@ -54,6 +54,6 @@ def test_a_list_item_or_heading_read_into_a_table_or_an_indented_paragraph_line_
 
 
 def test_the_extensions_are_those_the_site_renders_with():
-    config = yaml.load((Path(__file__).parent.parent / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    config = yaml.load((Path(__file__).parents[2] / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
     site = {e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]}
     assert set(structure.EXTENSIONS) <= site

@@ -136,4 +136,9 @@ def test_tie_check_lists_every_problem_of_a_bad_register(tmp_path):
 def test_a_register_that_cannot_be_read_is_one_problem(tmp_path):
     with pytest.raises(register.RegisterError) as err:
         register.load(str(tmp_path / "nowhere" / "datapackage.json"))
+    assert "not found" in str(err.value) and "TIE_COUNCILS" in str(err.value)
+    garbled = tmp_path / "datapackage.json"
+    garbled.write_text("{ not json", encoding="utf-8")
+    with pytest.raises(register.RegisterError) as err:
+        register.load(str(garbled))
     assert "could not be read" in str(err.value)
