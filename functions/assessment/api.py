@@ -414,7 +414,7 @@ async def save_answer(app, put: _Put) -> idempotency.Outcome | tuple[str, int]:
     store = app.state.store
     if store.one_statement_writes:
         try:
-            done = await store.read_soon(_save_answer_at_once, app, put)
+            done = await blocking(_save_answer_at_once, app, put)  # a write: in a worker thread
         except Conflict:  # the Idempotency-Key was used before: read, and replay its outcome or refuse
             done = None
         if done is not None:
