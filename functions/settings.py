@@ -37,6 +37,9 @@ class Settings:
     build_dir: Path = ROOT / "build"
     content_dir: Path = ROOT / "content"
     questionnaire_dir: Path = ROOT / "questionnaire"
+    # The open-data benchmark package `tie nightly` writes and `tie build` bakes into the pages; a demo
+    # database's package goes to data_dir/demo-benchmarks instead, so demo figures never mix with real ones.
+    benchmarks_dir: Path = ROOT / "data" / "benchmarks"
     echo_mail: bool = True  # print sign-in links on the console when mail goes to the outbox
     editor: bool = False  # build the optional editor interface (Decap CMS) into the site
     editor_repo: str = ""  # the GitHub repository the editor proposes changes to, as owner/name
@@ -51,6 +54,10 @@ class Settings:
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+    @property
+    def demo_benchmarks_dir(self) -> Path:
+        return self.data_dir / "demo-benchmarks"
 
     @property
     def is_postgres(self) -> bool:
@@ -153,6 +160,7 @@ def from_env(environ: dict[str, str] | None = None, root: Path = ROOT) -> Settin
         build_dir=Path(env.get("TIE_BUILD_DIR") or root / "build"),
         content_dir=Path(env.get("TIE_CONTENT_DIR") or root / "content"),
         questionnaire_dir=Path(env.get("TIE_QUESTIONNAIRE_DIR") or root / "questionnaire"),
+        benchmarks_dir=Path(env.get("TIE_BENCHMARKS_DIR") or root / "data" / "benchmarks"),
         echo_mail=(env.get("TIE_ECHO_MAIL", "1") != "0"),
         editor=(env.get("TIE_EDITOR", "0") == "1"),
         editor_repo=env.get("TIE_EDITOR_REPO", ""),

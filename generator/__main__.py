@@ -17,6 +17,7 @@ COMMANDS = {
     "addresses": ("generator.commands.addresses", "record every published address in content/addresses.txt"),
     "report": ("generator.commands.report", "editors' reports: tie report stale"),
     "feedback": ("functions.commands.feedback", "feedback for a period, per page; --csv exports it"),
+    "nightly": ("functions.commands.nightly", "the nightly benchmarks: anonymised figures by comparator group, as open data in data/benchmarks/"),
     "demo": ("functions.commands.demo", "fill a database of its own with synthetic responses; --night plays one more night"),
 }
 

@@ -118,6 +118,7 @@ class SharedConsensus:
     sharing: str
     routes: tuple[str, ...]
     answers: dict[str, tuple[str, str]]  # statement id -> (current stage, ambition stage)
+    publication: str = ""  # the publication's id: (council, publication) is one contributor
 
 
 class StaleDraft(Conflict):
@@ -415,44 +416,47 @@ def earlier(tx: Tx, council: str, year: int) -> Published | None:
     return _published(tx, row)
 
 
-def shared_consensus(tx: Tx, edition: str) -> list[SharedConsensus]:
-    """For the benchmarks: each council's latest published response to `edition`, if that response is shared.
+def shared_consensus(tx: Tx, as_of: int, edition: str | None = None) -> list[SharedConsensus]:
+    """For the benchmarks: each council's latest publication per edition as of `as_of`, if it is shared.
 
-    "Latest" is the newest round's newest version. A council whose latest response is for the
-    council only is left out even if an earlier version was shared: choosing "the council only"
-    withdraws the response from the next benchmarks. Only stage ids and route ids leave here;
-    never the rationale, never anything from individual responses.
+    One query. "Latest" is the newest round's newest version among the publications made by
+    `as_of`, chosen before the sharing filter: a council whose latest publication is for the council
+    only is left out even if an earlier version was shared (choosing "the council only" withdraws the
+    response from the next benchmarks). Run it in a snapshot transaction (`Store.transaction(write=False,
+    snapshot=True)`) so that every row comes from one moment. Only stage ids and route ids leave here;
+    never the rationale, never who published it, never anything from individual responses. Ordered by
+    edition, then council.
     """
+    marks = ", ".join("?" for _ in SHARED)
     rows = tx.all(
-        "SELECT c.* FROM consensus_responses c WHERE c.edition = ? AND NOT EXISTS ("
-        " SELECT 1 FROM consensus_responses n WHERE n.council = c.council AND n.edition = c.edition"
-        " AND (n.year > c.year OR (n.year = c.year AND n.version > c.version))"
-        ") ORDER BY c.council",
-        (edition,),
+        "SELECT c.id, c.council, c.edition, c.year, c.version, c.published_at, c.sharing, c.routes,"
+        " a.statement_id, a.current, a.ambition"
+        " FROM consensus_responses c LEFT JOIN consensus_answers a ON a.response_id = c.id"
+        " WHERE c.published_at <= ?" + (" AND c.edition = ?" if edition is not None else "") + " AND NOT EXISTS ("
+        "  SELECT 1 FROM consensus_responses n WHERE n.council = c.council AND n.edition = c.edition"
+        "  AND n.published_at <= ? AND (n.year > c.year OR (n.year = c.year AND n.version > c.version)))"
+        f" AND c.sharing IN ({marks})"
+        " ORDER BY c.edition, c.council, a.statement_id",
+        (as_of, *([edition] if edition is not None else []), as_of, *SHARED),
     )
-    out = []
+    out: list[SharedConsensus] = []
     for row in rows:
-        if row["sharing"] not in SHARED:
-            continue
-        answers = {
-            a["statement_id"]: (a["current"], a["ambition"])
-            for a in tx.all(
-                "SELECT statement_id, current, ambition FROM consensus_answers WHERE response_id = ? ORDER BY statement_id",
-                (row["id"],),
+        if not out or out[-1].publication != row["id"]:
+            out.append(
+                SharedConsensus(
+                    council=row["council"],
+                    edition=row["edition"],
+                    year=row["year"],
+                    version=row["version"],
+                    published_at=row["published_at"],
+                    sharing=row["sharing"],
+                    routes=tuple(json.loads(row["routes"])),
+                    answers={},
+                    publication=row["id"],
+                )
             )
-        }
-        out.append(
-            SharedConsensus(
-                council=row["council"],
-                edition=row["edition"],
-                year=row["year"],
-                version=row["version"],
-                published_at=row["published_at"],
-                sharing=row["sharing"],
-                routes=tuple(json.loads(row["routes"])),
-                answers=answers,
-            )
-        )
+        if row["statement_id"] is not None:
+            out[-1].answers[row["statement_id"]] = (row["current"], row["ambition"])
     return out
 
 

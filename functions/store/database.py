@@ -197,11 +197,13 @@ class Store:
                 pass
 
     @contextmanager
-    def transaction(self, write: bool = True) -> Iterator[Tx]:
+    def transaction(self, write: bool = True, snapshot: bool = False) -> Iterator[Tx]:
         """A transaction: committed when the block ends, rolled back if it raises.
 
         On SQLite a writing transaction takes the write lock at its start (BEGIN IMMEDIATE), so
-        two writers queue rather than fail halfway.
+        two writers queue rather than fail halfway. `snapshot` makes every read in the transaction
+        see the database as it was at its first read, whatever commits meanwhile: on PostgreSQL a
+        REPEATABLE READ transaction; on SQLite in WAL mode every transaction already reads that way.
         """
         if self.dialect == "sqlite":
             conn = self._sqlite()
@@ -221,6 +223,8 @@ class Store:
             try:
                 with self._pool.connection() as conn:
                     with conn.transaction():
+                        if snapshot:
+                            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                         yield Tx(conn, "postgresql")
             except (OperationalError, PoolTimeout) as err:
                 # the server went away (a restart, a crash, the network): a 503, and the pool drops the

@@ -8,41 +8,17 @@ The package names the register version it was made from; tests validate it with 
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from generator.pages.councils import METHOD, address, attribution
 from generator.pages.mdtext import attr, front_matter, inline_html, relative
-from model import similar
+from model import opendata, similar
 from model import vocabulary as v
 from model.register import Register
 
 PACKAGE_VERSION = "1.0.0"  # semver: a new column is a minor version, a changed meaning a major one
 FOLDER = METHOD.strip("/")
-
-GROUPS_FIELDS = [
-    {"name": "council-code", "type": "string", "description": "The council's code in the council register (local-authority-code)."},
-    {"name": "grouping", "type": "string", "description": "Which grouping: " + "; ".join(f"{k} ({lbl.lower()})" for k, lbl in similar.GROUPINGS.items()) + ".",
-     "constraints": {"enum": list(similar.GROUPINGS)}},  # fmt: skip
-    {"name": "group", "type": "string", "description": "The council's group in that grouping (see group-names.csv)."},
-]
-GROUP_NAMES_FIELDS = [
-    {"name": "grouping", "type": "string", "description": "Which grouping the group belongs to.", "constraints": {"enum": list(similar.GROUPINGS)}},
-    {"name": "group", "type": "string", "description": "The group's id."},
-    {"name": "name", "type": "string", "description": "The group's name."},
-    {"name": "councils", "type": "integer", "description": f"How many councils it holds (at least {similar.MINIMUM_GROUP}).",
-     "constraints": {"minimum": similar.MINIMUM_GROUP}},  # fmt: skip
-    {"name": "merge-reason", "type": "string", "description": "For a group made by merging regions, why; empty otherwise."},
-]
-NEIGHBOURS_FIELDS = [
-    {"name": "council-code", "type": "string", "description": "The council's code in the council register."},
-    {"name": "rank", "type": "integer", "description": "1 for the nearest neighbour, and so on.", "constraints": {"minimum": 1}},
-    {"name": "neighbour-code", "type": "string", "description": "The neighbour's code in the council register."},
-    {"name": "distance", "type": "number", "description": "The weighted Euclidean distance between the two councils' standardised measures (0 is identical).",
-     "constraints": {"minimum": 0}},  # fmt: skip
-]
-
 
 def _descriptor(register: Register) -> dict:
     version = register.version
@@ -56,57 +32,20 @@ def _descriptor(register: Register) -> dict:
             f"Made by the Transformation and Innovation Exchange from the council register version {version.label}."
         ),
         "version": PACKAGE_VERSION,
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                      "title": "Creative Commons Attribution 4.0 International"}],  # fmt: skip
-        "contributors": [{"title": "mySociety", "path": "https://mysociety.org", "role": "author"}],
-        "sources": [{"title": f"{version.title}: {s}", "path": "https://github.com/mysociety"} for s in version.sources]
-        + [{"title": f"Council register data files, sha256 {version.sha256}", "path": "https://github.com/mysociety/uk_local_authority_names_and_codes"}],
+        "licenses": opendata.LICENSES,
+        "contributors": opendata.CONTRIBUTORS,
+        "sources": opendata.sources(version),
         "resources": [
-            _resource("groups", "Each council's group in each grouping", GROUPS_FIELDS, ["council-code", "grouping"]),
-            _resource("group-names", "Each group's name and size, and why it was merged", GROUP_NAMES_FIELDS, ["grouping", "group"]),
-            _resource("neighbours", "Each council's nearest neighbours, nearest first", NEIGHBOURS_FIELDS, ["council-code", "rank"]),
+            *opendata.SIMILAR_RESOURCES,
         ],
     }
-
-
-def _resource(name: str, title: str, fields: list[dict], key: list[str]) -> dict:
-    return {
-        "name": name,
-        "path": f"{name}.csv",
-        "title": title,
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "schema": {"fields": fields, "primaryKey": key},
-    }
-
-
-def _write_csv(path: Path, fields: list[dict], rows) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow([x["name"] for x in fields])
-        writer.writerows(rows)
 
 
 def write_package(docs: Path, register: Register) -> Path:
     """Write the package into docs/similar-councils/; returns the descriptor's path."""
     folder = docs / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    all_groups = similar.groups(register)
-    member = similar.membership(all_groups)
-    _write_csv(folder / "groups.csv", GROUPS_FIELDS, ([code, g, member[code][g].id] for code in sorted(member) for g in similar.GROUPINGS))
-    _write_csv(
-        folder / "group-names.csv",
-        GROUP_NAMES_FIELDS,
-        ([g, grp.id, grp.label, len(grp.members), grp.merge.reason if grp.merge else ""] for g, by in all_groups.items() for grp in by.values()),
-    )
-    near = similar.neighbours(register)
-    _write_csv(
-        folder / "neighbours.csv",
-        NEIGHBOURS_FIELDS,
-        ([code, n.rank, n.code, f"{n.distance:.6f}"] for code, ns in near.items() for n in ns),
-    )
+    opendata.write_similar_tables(folder, register)
     path = folder / "datapackage.json"
     path.write_text(json.dumps(_descriptor(register), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

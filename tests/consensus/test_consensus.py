@@ -181,7 +181,7 @@ def test_shared_consensus_gives_each_councils_latest_shared_response_as_stage_id
     record_all(fresh_store, edition, ans.id, None)
     publish(fresh_store, edition, ans, None, sharing="public")
     with fresh_store.transaction() as tx:
-        shared = consensus.shared_consensus(tx, "2026")
+        shared = consensus.shared_consensus(tx, 2**62, "2026")
     assert [(s.council, s.version, s.sharing) for s in shared] == [("ABE", 2, "similar")]
     abe_shared = shared[0]
     assert abe_shared.answers["PLC-01"] == ("plans", "does")

@@ -1,0 +1,274 @@
+"""Disclosure control for one release: which figures each audience sees, applied until nothing changes.
+
+For every figure key, every group's raw figure is first judged on its own (rules.py: minimum group,
+group disclosure, small counts, means). A figure whose contributors have not changed since it was
+last shown is shown again as it was. A changed one is a candidate: it is shown only if, in every
+*viewer family* that holds its group, the hidden contributor sets of every figure ever shown for
+that key in the family's groups, with the candidates already accepted and this one, combine into
+no set of 1 to minimum-1 councils (span.py: sums and differences between groups, nested or
+overlapping, and between releases, all at once). Otherwise the figure shown last is kept, or the
+figure stays blank. Then every figure that is a sum of others less some (a nation less its shown
+regions; tonight's group less an earlier night's) is judged as a figure of its own: a dominated
+residual rejects the candidate, a small residual cell blanks that cell. Nothing is ever unblanked.
+
+A viewer family is what one viewer can see of a key: for open data, every fixed group; for a
+signed-in person, the fixed groups and the nearest neighbours of each council they belong to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from functions.benchmarks import rules, span
+from functions.benchmarks.figures import Key, Raw
+from functions.benchmarks.rules import Audience, Counts
+
+GroupId = tuple[str, str]  # (grouping, group id)
+
+
+@dataclass(frozen=True)
+class Past:
+    """A figure as it was shown in an earlier release: its sets and counts, and what was published."""
+
+    release: int
+    contributors: frozenset[str]
+    hidden: frozenset[str]
+    counts: Counts
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as a release shows it. `status`: shown (computed now), kept (an earlier value) or blank."""
+
+    key: Key
+    group: GroupId
+    status: str
+    reason: str | None  # a rules.REASONS code: why blank, or why an earlier value is kept
+    n: int | None
+    cells: dict[str, int | None]  # category -> whole percentage; None when blank
+    cell_reasons: dict[str, str]
+    mean: float | None
+    mean_reason: str | None
+    release: int | None  # the release whose contributors the values come from
+    contributors: frozenset[str] = field(default=frozenset(), compare=False)
+    hidden: frozenset[str] = field(default=frozenset(), compare=False)
+    counts: Counts | None = field(default=None, compare=False)
+
+    def published(self) -> dict:
+        """What readers see: no contributor ever, only counts' percentages, n and reasons."""
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "n": self.n,
+            "cells": self.cells,
+            "cell_reasons": self.cell_reasons,
+            "mean": self.mean,
+            "mean_reason": self.mean_reason,
+            "release": self.release,
+        }
+
+
+def blank(key: Key, group: GroupId, code: str) -> Figure:
+    cats = key.categories
+    return Figure(key, group, "blank", code, None, dict.fromkeys(cats), dict.fromkeys(cats, code), None,
+                  code if key.scale else None, None)  # fmt: skip
+
+
+def shown(raw: Raw, verdict: rules.Verdict, release: int) -> Figure:
+    key, c = raw.key, raw.counts
+    mean = None
+    if key.scale and verdict.mean_reason is None:
+        mean = rules.mean(c, key.scale)
+    return Figure(
+        key,
+        (raw.group.grouping, raw.group.id),
+        "shown",
+        None,
+        c.n,
+        rules.percentages(c, verdict.cell_reasons),
+        dict(verdict.cell_reasons),
+        mean,
+        verdict.mean_reason,
+        release,
+        raw.contributors,
+        raw.hidden,
+        c,
+    )
+
+
+@dataclass
+class Tally:
+    """What a release showed and blanked, by reason, for the command's summary."""
+
+    shown: int = 0
+    kept: int = 0
+    blank: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    cells_blank: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    undecided: int = 0  # span checks that could not decide and blanked to be safe
+
+    def add(self, f: Figure) -> None:
+        if f.status == "blank":
+            self.blank[f.reason] += 1
+            return
+        if f.status == "kept":
+            self.kept += 1
+        else:
+            self.shown += 1
+        for r in f.cell_reasons.values():
+            self.cells_blank[r] += 1
+
+
+class Checker:
+    """span.leak, remembered by the sets it was asked about (many keys share the same sets)."""
+
+    def __init__(self):
+        self._memo: dict[tuple, span.Leak | None] = {}
+        self.undecided = 0
+
+    def leak(self, sets: list[frozenset[str]], limit: int) -> span.Leak | None:
+        distinct = frozenset(s for s in sets if s)
+        sig = (limit, distinct)
+        if sig not in self._memo:
+            found = span.leak(sorted(distinct, key=lambda s: (len(s), sorted(s))), limit)
+            if found is not None and not found.exact:
+                self.undecided += 1
+            self._memo[sig] = found
+        return self._memo[sig]
+
+
+def decide(
+    key: Key,
+    raws: dict[GroupId, Raw],
+    history: dict[GroupId, list[Past]],
+    families: list[frozenset[GroupId]],
+    audience: Audience,
+    release: int,
+    checker: Checker,
+) -> dict[GroupId, Figure]:
+    """Every group's figure for one key in this release, for one audience."""
+    limit = audience.minimum - 1
+    out: dict[GroupId, Figure] = {}
+    candidates: dict[GroupId, Figure] = {}
+    for gid, raw in raws.items():
+        verdict = rules.judge(raw.counts, audience, key.scale)
+        past = history.get(gid, [])
+        last = past[-1].figure if past else None
+        if not verdict.shown:
+            out[gid] = blank(key, gid, verdict.figure_reason)
+        elif past and past[-1].contributors == raw.contributors and last.status == "shown":
+            out[gid] = last  # the same councils' same publications: the same figure, from its own release
+        else:
+            candidates[gid] = shown(raw, verdict, release)
+    families_of: dict[GroupId, list[frozenset[GroupId]]] = defaultdict(list)
+    for fam in families:
+        for gid in fam:
+            families_of[gid].append(fam)
+    accepted: dict[GroupId, Figure] = {}
+    order = sorted(candidates, key=lambda g: (g[0] == "neighbours", -candidates[g].n, g))
+
+    def sets_of(fam, extra: dict[GroupId, Figure]) -> list[frozenset[str]]:
+        found = [p.hidden for g in fam for p in history.get(g, [])]
+        return found + [f.hidden for g, f in extra.items() if g in fam]
+
+    def safe(with_these: dict[GroupId, Figure], gids) -> bool:
+        fams = {fam for g in gids for fam in families_of[g]}
+        return all(checker.leak(sets_of(fam, with_these), limit) is None for fam in fams)
+
+    changed = True
+    while changed:
+        changed = False
+        if safe({**accepted, **candidates}, list(candidates)):
+            trial = dict(candidates)
+        else:
+            trial = dict(accepted)
+            for gid in order:
+                if gid in candidates and gid not in trial and safe({**trial, gid: candidates[gid]}, [gid]):
+                    trial[gid] = candidates[gid]
+        for gid in list(candidates):
+            if gid not in trial:
+                del candidates[gid]
+                out[gid] = _kept_or_blank(key, gid, history, "differencing")
+        accepted = trial
+        # residuals: a figure less the figures inside it is a figure too, and must pass the rules
+        for gid, fig in list(accepted.items()):
+            verdict = _residual_verdict(gid, fig, accepted, history, families_of, audience, key)
+            if verdict == "reject":
+                del accepted[gid], candidates[gid]
+                out[gid] = _kept_or_blank(key, gid, history, "derived-dominance")
+                changed = True
+            elif verdict:
+                blanked = _blank_cells(fig, verdict, audience)
+                if blanked is None:
+                    del accepted[gid], candidates[gid]
+                    out[gid] = _kept_or_blank(key, gid, history, "differencing")
+                    changed = True
+                elif blanked != fig:
+                    accepted[gid] = candidates[gid] = blanked
+                    changed = True
+    out.update(accepted)
+    return out
+
+
+def _kept_or_blank(key: Key, gid: GroupId, history: dict[GroupId, list[Past]], code: str) -> Figure:
+    """The figure shown last for the group, kept with the reason it was not updated; blank if none was."""
+    past = history.get(gid, [])
+    for p in reversed(past):
+        if p.figure.status in ("shown", "kept") and p.figure.n is not None:
+            return replace(p.figure, status="kept", reason=code)
+    return blank(key, gid, code)
+
+
+def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
+    """None if every residual with `fig` in it passes; "reject" if one is dominated; else {cat: code} to blank."""
+    m = audience.minimum
+    to_blank: dict[str, str] = {}
+    for fam in families_of[gid]:
+        # every figure this family's viewer has seen or will see for the key, with its counts
+        seen: list[tuple[frozenset[str], Counts, dict[str, str]]] = []
+        for g in fam:
+            for p in history.get(g, []):
+                if p.counts is not None and p.figure.status == "shown":
+                    seen.append((p.hidden, p.counts, p.figure.cell_reasons))
+            if g in accepted and g != gid:
+                f = accepted[g]
+                seen.append((f.hidden, f.counts, f.cell_reasons))
+        mine = (fig.hidden, fig.counts, fig.cell_reasons)
+        everything = [mine] + seen
+        for outer in [mine] + [s for s in seen if mine[0] < s[0]]:
+            inner = [s for s in everything if s[0] and s[0] < outer[0]]
+            maximal = [s for s in inner if not any(s[0] < t[0] for t in inner)]
+            if outer is not mine and not any(s is mine for s in maximal):
+                continue  # this residual does not use the candidate: it was checked when it was shown
+            if not maximal or sum(len(s[0]) for s in maximal) != len(frozenset().union(*(s[0] for s in maximal))):
+                continue  # overlapping parts: no single residual (span.py has bounded it already)
+            rest = outer[1]
+            for s in maximal:
+                rest = rest.minus(s[1])
+            h = rest.hidden_n
+            if h == 0:
+                continue
+            if any(c >= h - 1 for c in rest.hidden.values()):
+                return "reject"
+            blanked = set(outer[2]).union(*(s[2] for s in maximal))
+            for cat, c in rest.hidden.items():
+                if 0 < c < m and cat not in blanked:
+                    to_blank[cat] = "differencing"
+    return to_blank or None
+
+
+def _blank_cells(fig: Figure, cells: dict[str, str], audience: Audience) -> Figure | None:
+    """`fig` with more cells blank (and the complementary ones), or None if nothing would be left."""
+    reasons = {**fig.cell_reasons, **{c: r for c, r in cells.items() if c not in fig.cell_reasons}}
+    reasons = rules.complementary(fig.counts, reasons, audience.minimum)
+    if len(reasons) == len(fig.key.categories):
+        return None
+    mean_reason = rules.mean_reason(fig.counts, reasons, fig.key.scale)
+    return replace(
+        fig,
+        cells=rules.percentages(fig.counts, reasons),
+        cell_reasons=reasons,
+        mean=None if mean_reason or not fig.key.scale else fig.mean,
+        mean_reason=mean_reason,
+    )

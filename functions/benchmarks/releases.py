@@ -1,0 +1,182 @@
+"""The releases in the store: what every earlier night showed, read back, and a new night recorded.
+
+A figure's row is written only when what its audience sees of it changes, so the store holds every
+contributor set ever shown for every figure (the differencing checks look back over all of them)
+and the state of every figure at any release (a night can be replayed and compared).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from functions.benchmarks.disclosure import Figure, GroupId, Past
+from functions.benchmarks.figures import Key, contributor_hash
+from functions.benchmarks.release import History, Release
+from functions.benchmarks.rules import Counts
+from functions.store import Tx
+
+Current = dict[str, dict[Key, dict[GroupId, Figure]]]
+
+
+@dataclass(frozen=True)
+class ReleaseRow:
+    id: int
+    released_at: int
+    as_of: int
+    register_version: str
+    version: str
+    package_sha256: str
+    demo: bool
+    summary: dict
+
+
+def _release(row: dict) -> ReleaseRow:
+    return ReleaseRow(row["id"], row["released_at"], row["as_of"], row["register_version"], row["version"],
+                      row["package_sha256"], bool(row["demo"]), json.loads(row["summary"]))  # fmt: skip
+
+
+def latest(tx: Tx) -> ReleaseRow | None:
+    row = tx.one("SELECT * FROM benchmark_releases ORDER BY id DESC LIMIT 1")
+    return _release(row) if row else None
+
+
+def get(tx: Tx, number: int) -> ReleaseRow | None:
+    row = tx.one("SELECT * FROM benchmark_releases WHERE id = ?", (number,))
+    return _release(row) if row else None
+
+
+def all_releases(tx: Tx) -> list[ReleaseRow]:
+    return [_release(r) for r in tx.all("SELECT * FROM benchmark_releases ORDER BY id")]
+
+
+def _figure(row: dict, sets: dict[str, frozenset[str]]) -> Figure:
+    key = Key(row["edition"], row["kind"], row["subject"], row["measure"])
+    value = json.loads(row["value"])
+    counts = json.loads(row["counts"]) if row["counts"] else None
+    return Figure(
+        key,
+        (row["grouping"], row["group_id"]),
+        value["status"],
+        value["reason"],
+        value["n"],
+        value["cells"],
+        value["cell_reasons"],
+        value["mean"],
+        value["mean_reason"],
+        value["release"],
+        sets.get(row["set_hash"], frozenset()),
+        sets.get(row["hidden_hash"], frozenset()),
+        Counts(counts["all"], counts["hidden"]) if counts else None,
+    )
+
+
+def load(tx: Tx, before: int | None = None, audience: str | None = None) -> tuple[History, Current]:
+    """What every release before `before` (all of them when None) showed: the history and the current state."""
+    where, params = [], []
+    if before is not None:
+        where.append("release_id < ?")
+        params.append(before)
+    if audience is not None:
+        where.append("audience = ?")
+        params.append(audience)
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    rows = tx.all(f"SELECT * FROM benchmark_figures{clause} ORDER BY release_id", params)
+    hashes = {h for r in rows for h in (r["set_hash"], r["hidden_hash"]) if h}
+    sets = _sets(tx, hashes)
+    history: History = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    current: Current = defaultdict(lambda: defaultdict(dict))
+    for r in rows:
+        fig = _figure(r, sets)
+        current[r["audience"]][fig.key][fig.group] = fig
+        if fig.status == "shown" and fig.release == r["release_id"]:
+            history[r["audience"]][fig.key][fig.group].append(Past(r["release_id"], fig.contributors, fig.hidden, fig.counts, fig))
+    return history, current
+
+
+def _sets(tx: Tx, hashes: set[str]) -> dict[str, frozenset[str]]:
+    if not hashes:
+        return {}
+    out = {}
+    for r in tx.all("SELECT hash, contributors FROM benchmark_sets"):
+        if r["hash"] in hashes:
+            out[r["hash"]] = frozenset(r["contributors"].split("\n")) if r["contributors"] else frozenset()
+    return out
+
+
+def viewers(tx: Tx) -> list[frozenset[str]]:
+    """The sets of two or more councils that one person belongs to together, now."""
+    by_person: dict[str, set[str]] = defaultdict(set)
+    for r in tx.all("SELECT person_id, council FROM memberships"):
+        by_person[r["person_id"]].add(r["council"])
+    return sorted({frozenset(c) for c in by_person.values() if len(c) > 1}, key=sorted)
+
+
+def checked_viewers(tx: Tx, release_id: int) -> set[frozenset[str]]:
+    return {frozenset(r["councils"].split(",")) for r in tx.all("SELECT councils FROM benchmark_viewers WHERE release_id = ?", (release_id,))}
+
+
+def record(tx: Tx, release: Release, changed: dict[str, list[Figure]], *, released_at: int, register_version: str,
+           version: str, package_sha256: str, demo: bool, summary: dict) -> None:  # fmt: skip
+    """Write the release, the sets it shows for the first time and its changed figures."""
+    tx.insert(
+        "benchmark_releases",
+        {
+            "id": release.number,
+            "released_at": released_at,
+            "as_of": release.as_of,
+            "register_version": register_version,
+            "version": version,
+            "package_sha256": package_sha256,
+            "demo": int(demo),
+            "summary": json.dumps(summary, sort_keys=True),
+        },
+    )
+    known = {r["hash"] for r in tx.all("SELECT hash FROM benchmark_sets")}
+    for audience, figs in changed.items():
+        for f in figs:
+            set_hash = hidden_hash = None
+            if f.counts is not None:
+                for members in (f.contributors, f.hidden):
+                    h = contributor_hash(members)
+                    if h not in known:
+                        tx.insert("benchmark_sets", {"hash": h, "contributors": "\n".join(sorted(members))})
+                        known.add(h)
+                set_hash, hidden_hash = contributor_hash(f.contributors), contributor_hash(f.hidden)
+            tx.insert(
+                "benchmark_figures",
+                {
+                    "release_id": release.number,
+                    "audience": audience,
+                    "edition": f.key.edition,
+                    "kind": f.key.kind,
+                    "subject": f.key.subject,
+                    "measure": f.key.measure,
+                    "grouping": f.group[0],
+                    "group_id": f.group[1],
+                    "status": f.status,
+                    "set_hash": set_hash,
+                    "hidden_hash": hidden_hash,
+                    "counts": json.dumps({"all": f.counts.all, "hidden": f.counts.hidden}) if f.counts else None,
+                    "value": json.dumps(f.published(), sort_keys=True),
+                },
+            )
+    for councils in release.viewers:
+        tx.insert("benchmark_viewers", {"release_id": release.number, "councils": ",".join(sorted(councils))})
+
+
+def signed_in_view(tx: Tx, groups: list[GroupId], edition: str) -> dict[Key, dict[GroupId, Figure]]:
+    """The latest signed-in figures of `groups` for an edition, for the app's results page."""
+    if not groups:
+        return {}
+    marks = " OR ".join("(grouping = ? AND group_id = ?)" for _ in groups)
+    rows = tx.all(
+        "SELECT * FROM benchmark_figures WHERE audience = 'signed-in' AND edition = ? AND (" + marks + ") ORDER BY release_id",
+        [edition, *[x for g in groups for x in g]],
+    )
+    out: dict[Key, dict[GroupId, Figure]] = defaultdict(dict)
+    for r in rows:
+        fig = _figure(r, {})
+        out[fig.key][fig.group] = fig
+    return out
