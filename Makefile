@@ -45,8 +45,9 @@ build: $(STAMP) $(if $(filter 1,$(TIE_EDITOR)),$(EDITOR_STAMP)) ## check, then b
 run: build ## set up, build and serve site and app on http://127.0.0.1:$(PORT)
 	$(BIN)/tie serve
 
-demo: $(STAMP) ## fill the database with synthetic responses (tie demo), build and serve, to see everything at once
+demo: $(STAMP) ## fill the database with synthetic responses (tie demo), bake their benchmarks, build and serve
 	$(BIN)/tie demo
+	$(BIN)/tie nightly --demo
 	$(BIN)/tie build
 	$(BIN)/tie serve
 
@@ -64,6 +65,9 @@ lint: $(STAMP) ## lint the code (ruff check)
 bench-build: $(STAMP) ## measure the site build and a first search at 100, 1,000 and 5,000 resources (slow)
 	$(BIN)/python -m benchmarks.build_scale
 
+bench-nightly: $(STAMP) ## tie nightly at 400 councils and 3 editions, and the rebuild it triggers, against a plain build (a few minutes)
+	$(BIN)/python -m benchmarks.nightly_scale
+
 bench-lighthouse: $(STAMP) ## Lighthouse's mobile performance score for four pages of a running `make run` (npm lighthouse in .lighthouse/)
 	test -x .lighthouse/node_modules/.bin/lighthouse || npm install --prefix .lighthouse --no-audit --no-fund --no-save lighthouse@12.8.2
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse http://127.0.0.1:$(PORT)
@@ -77,7 +81,7 @@ bench-consensus: $(STAMP) ## record 40 consensus answers in Chromium, without an
 durability: $(STAMP) ## kill the app (and PostgreSQL) under load; check no acknowledged save is lost (a few minutes)
 	$(BIN)/python -m benchmarks.durability
 
-.PHONY: bench-lighthouse bench-load bench-consensus durability
+.PHONY: bench-nightly bench-lighthouse bench-load bench-consensus durability
 
 lock: ## re-pin requirements.lock from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --output-file requirements.lock requirements.in

@@ -136,8 +136,9 @@ def complementary(counts: Counts, blank: dict[str, str], minimum: int) -> dict[s
         total = sum(counts.hidden[c] for c in blank)
         if total == 0 or total >= minimum or len(blank) == len(counts.all):
             return blank
-        shown = sorted((counts.hidden[c], c) for c in counts.all if c not in blank)
-        blank[shown[0][1]] = "complementary"
+        order = list(counts.all)
+        shown = sorted((counts.hidden[c], order.index(c), c) for c in counts.all if c not in blank)
+        blank[shown[0][2]] = "complementary"
 
 
 def mean_reason(counts: Counts, blank: dict[str, str], scale: tuple[str, ...] | None) -> str | None:

@@ -45,8 +45,14 @@ def run(args, settings) -> int:
     try:
         store = Store(settings.database_url, pool_size=1)
         try:
-            if "benchmark_releases" not in store.tables():
-                store.migrate()
+            pending = store.pending()
+            if pending:
+                try:
+                    store.migrate()
+                except Exception as err:  # the nightly role may not change the schema: say what to do instead
+                    print(f"tie nightly: the database needs migrations {', '.join(pending)}, and they could not be applied "
+                          f"({str(err).splitlines()[0]}); run them with the app's role (tie serve applies them)", file=sys.stderr)  # fmt: skip
+                    return 1
             outcome = nightly.run(store, reg, editions, target, now=Clock().now(), as_of=args.as_of, allow_demo=args.demo, progress=say)
         finally:
             store.close()

@@ -334,6 +334,14 @@ class Store:
                 found[version] = path
         return [(v, found[v].read_text(encoding="utf-8")) for v in sorted(found)]
 
+    def pending(self) -> list[str]:
+        """The versions of the migrations not yet applied (every one, on a database never migrated)."""
+        with self.transaction(write=False) as tx:
+            if "schema_migrations" not in self._table_names(tx):
+                return [v for v, _ in self.migrations()]
+            applied = {r["version"] for r in tx.all("SELECT version FROM schema_migrations")}
+        return [v for v, _ in self.migrations() if v not in applied]
+
     def migrate(self) -> list[str]:
         """Apply the migrations not yet applied; returns their versions. Safe to run from several processes."""
         applied_now = []
@@ -352,12 +360,15 @@ class Store:
         return applied_now
 
     def tables(self) -> list[str]:
-        """The names of the application's tables (for tests and exports)."""
+        """The names of the application's tables and views (for tests and exports), on either database."""
         with self.transaction(write=False) as tx:
-            if self.dialect == "sqlite":
-                rows = tx.all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            else:
-                rows = tx.all("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()")
+            return self._table_names(tx)
+
+    def _table_names(self, tx: Tx) -> list[str]:
+        if self.dialect == "sqlite":
+            rows = tx.all("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
+        else:
+            rows = tx.all("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()")
         return sorted(r["name"] for r in rows)
 
     def columns(self, table: str) -> list[str]:

@@ -1,0 +1,133 @@
+"""The disclosure rules for one figure, and across groups and releases: hand-made figures with known answers."""
+
+from functions.benchmarks import disclosure, rules
+from functions.benchmarks.disclosure import Checker, Past
+from functions.benchmarks.figures import GroupRef, Key, Raw
+from functions.benchmarks.rules import PUBLIC, SIGNED_IN, Counts
+
+KEY = Key("2026", "statement", "PLC-01", "current")
+STAGES = KEY.categories
+
+
+def counts(answers: dict[str, str], hidden: set[str] | None = None) -> Counts:
+    hidden = set(answers) if hidden is None else hidden
+    every = dict.fromkeys(STAGES, 0)
+    secret = dict.fromkeys(STAGES, 0)
+    for who, stage in answers.items():
+        every[stage] += 1
+        if who in hidden:
+            secret[stage] += 1
+    return Counts(every, secret)
+
+
+def raw(group: str, answers: dict[str, str], hidden: set[str] | None = None) -> Raw:
+    hidden = set(answers) if hidden is None else hidden
+    return Raw(KEY, GroupRef("type-region", group, group, ()), frozenset(answers), frozenset(hidden), counts(answers, hidden))
+
+
+def spread(codes, stages=("understands", "plans", "does")) -> dict[str, str]:
+    """Answers spread over `stages` in turn: no stage holds almost everyone."""
+    return {f"C{c:03d}:1": stages[i % len(stages)] for i, c in enumerate(codes)}
+
+
+def decide(raws: dict[str, Raw], history=None, audience=PUBLIC, release=1):
+    gids = {("type-region", g): r for g, r in raws.items()}
+    family = [frozenset(gids)]
+    return {g: f for (_, g), f in disclosure.decide(KEY, gids, history or {}, family, audience, release, Checker()).items()}
+
+
+def history_of(figures: dict, release: int, into: dict) -> dict:
+    for g, f in figures.items():
+        if f.status == "shown" and f.release == release:
+            into.setdefault(("type-region", g), []).append(Past(release, f.contributors, f.hidden, f.counts, f))
+    return into
+
+
+# -- one figure ---------------------------------------------------------------------------------
+
+
+def test_a_group_under_the_minimum_is_blank_whole_with_its_reason_never_zero():
+    v = rules.judge(counts(spread(range(9))), PUBLIC, STAGES)
+    assert v.figure_reason == "minimum"
+    assert rules.judge(counts(spread(range(4))), SIGNED_IN, STAGES).figure_reason == "minimum"
+    fig = disclosure.blank(KEY, ("type-region", "g"), v.figure_reason)
+    assert set(fig.cells.values()) == {None} and fig.n is None and set(fig.cell_reasons.values()) == {"minimum"}
+
+
+def test_one_answer_holding_all_but_one_blanks_the_figure():
+    answers = {f"C{i:03d}:1": "does" for i in range(11)} | {"C011:1": "plans"}
+    assert rules.judge(counts(answers), PUBLIC, STAGES).figure_reason == "dominance"
+
+
+def test_small_counts_are_blank_and_enough_others_with_them_that_the_total_gives_nothing_back():
+    answers = spread(range(30), stages=("understands", "plans", "does"))  # 10 each
+    answers |= {"C100:1": "reviews", "C101:1": "reviews", "C102:1": "not-yet"}  # 2 and 1: small
+    v = rules.judge(counts(answers), PUBLIC, STAGES)
+    assert v.shown
+    # reviews (2) and not-yet (1) are small; together 3 < 10, so the smallest shown cell goes too
+    assert set(v.cell_reasons) == {"reviews", "not-yet", "understands"}
+    assert v.cell_reasons["understands"] == "complementary"
+    assert v.mean_reason == "mean-blank"  # a mean beside blank cells would give them back
+    cells = rules.percentages(counts(answers), v.cell_reasons)
+    assert cells["plans"] == round(100 * 10 / 33) and cells["reviews"] is None
+
+
+def test_a_mean_at_an_end_of_the_scale_is_not_shown():
+    c = Counts(dict.fromkeys(STAGES, 0) | {"not-yet": 12}, dict.fromkeys(STAGES, 0) | {"not-yet": 12})
+    assert rules.mean_reason(c, {}, STAGES) == "mean-end"
+
+
+def test_signed_in_members_subtract_the_public_responses_so_the_rest_must_reach_the_minimum():
+    answers = spread(range(8))
+    v = rules.judge(counts(answers, hidden={"C000:1", "C001:1"}), SIGNED_IN, STAGES)
+    assert v.figure_reason == "hidden-minimum"
+    assert rules.judge(counts(answers, hidden=set()), SIGNED_IN, STAGES).figure_reason is None  # all public: nothing hidden
+
+
+# -- across groups ------------------------------------------------------------------------------
+
+
+def test_the_regions_shown_beside_their_nation_never_leave_a_small_rest_by_subtraction():
+    north, south, small = spread(range(15)), spread(range(15, 30)), spread(range(30, 38))
+    nation = north | south | small
+    out = decide({"nation": raw("nation", nation), "north": raw("north", north), "south": raw("south", south),
+                  "small": raw("small", small)})  # fmt: skip
+    assert out["small"].status == "blank" and out["small"].reason == "minimum"
+    assert out["nation"].status == "shown" and out["north"].status == "shown"
+    assert out["south"].status == "blank" and out["south"].reason == "differencing"
+
+
+def test_a_rest_where_every_council_gave_one_answer_is_not_left_to_be_worked_out():
+    north = spread(range(15))
+    rest = {f"C{c:03d}:1": "does" for c in range(15, 27)}  # 12 councils, every one "does"
+    out = decide({"nation": raw("nation", north | rest), "north": raw("north", north)})
+    assert {out["nation"].status, out["north"].status} == {"shown", "blank"}
+
+
+# -- across releases ----------------------------------------------------------------------------
+
+
+def test_s_then_s_plus_5_then_s_plus_6_keeps_the_first_figure_until_ten_have_changed():
+    history: dict = {}
+    nights = [range(20), range(25), range(26), range(30)]
+    statuses = []
+    for night, codes in enumerate(nights, start=1):
+        out = decide({"g": raw("g", spread(codes))}, history, release=night)
+        history_of(out, night, history)
+        statuses.append((out["g"].status, out["g"].release, out["g"].n))
+    assert statuses == [("shown", 1, 20), ("kept", 1, 20), ("kept", 1, 20), ("shown", 4, 30)]
+
+
+def test_an_unchanged_group_shows_the_same_figure_from_the_release_that_computed_it():
+    history: dict = {}
+    first = decide({"g": raw("g", spread(range(20)))}, history, release=1)
+    history_of(first, 1, history)
+    again = decide({"g": raw("g", spread(range(20)))}, history, release=2)
+    assert again["g"] == first["g"] and again["g"].release == 1
+
+
+def test_a_withdrawal_under_the_minimum_blanks_the_figure_rather_than_keeping_old_answers():
+    history: dict = {}
+    history_of(decide({"g": raw("g", spread(range(12)))}, history, release=1), 1, history)
+    out = decide({"g": raw("g", spread(range(8)))}, history, release=2)
+    assert out["g"].status == "blank" and out["g"].reason == "minimum"
