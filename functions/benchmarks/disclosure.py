@@ -176,6 +176,7 @@ def decide(
         fams = {fam for g in gids for fam in families_of[g]}
         return all(checker.leak(sets_of(fam, with_these), limit) is None for fam in fams)
 
+    verified: set[GroupId] = set()
     changed = True
     while changed:
         changed = False
@@ -191,8 +192,12 @@ def decide(
                 del candidates[gid]
                 out[gid] = _kept_or_blank(key, gid, history, "differencing")
         accepted = trial
-        # residuals: a figure less the figures inside it is a figure too, and must pass the rules
+        # residuals: a figure less the figures inside it is a figure too, and must pass the rules. Each
+        # figure is checked once: later rounds only take figures away or blank cells, which leaves less to derive.
         for gid, fig in list(accepted.items()):
+            if gid in verified:
+                continue
+            verified.add(gid)
             verdict = _residual_verdict(gid, fig, accepted, history, families_of, audience, key)
             if verdict == "reject":
                 del accepted[gid], candidates[gid]
@@ -224,6 +229,9 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
     """None if every residual with `fig` in it passes; "reject" if one is dominated; else {cat: code} to blank."""
     m = audience.minimum
     to_blank: dict[str, str] = {}
+    mine = (fig.hidden, fig.counts, fig.cell_reasons)
+    paired: set[int] = set()
+    residuals: set[tuple] = set()
     for fam in families_of[gid]:
         # every figure this family's viewer has seen or will see for the key, with its counts
         seen: list[tuple[frozenset[str], Counts, dict[str, str]]] = []
@@ -234,7 +242,11 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
             if g in accepted and g != gid:
                 f = accepted[g]
                 seen.append((f.hidden, f.counts, f.cell_reasons))
-        mine = (fig.hidden, fig.counts, fig.cell_reasons)
+        for other in seen:  # families overlap: each other figure is paired with this one once
+            if id(other[1]) not in paired:
+                paired.add(id(other[1]))
+                if _pair_gives_away(mine, other):
+                    return "reject"
         everything = [mine] + seen
         for outer in [mine] + [s for s in seen if mine[0] < s[0]]:
             inner = [s for s in everything if s[0] and s[0] < outer[0]]
@@ -243,6 +255,10 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
                 continue  # this residual does not use the candidate: it was checked when it was shown
             if not maximal or sum(len(s[0]) for s in maximal) != len(frozenset().union(*(s[0] for s in maximal))):
                 continue  # overlapping parts: no single residual (span.py has bounded it already)
+            signature = (id(outer[1]), frozenset(id(s[1]) for s in maximal))
+            if signature in residuals:
+                continue
+            residuals.add(signature)
             rest = outer[1]
             for s in maximal:
                 rest = rest.minus(s[1])
@@ -256,6 +272,28 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
                 if 0 < c < m and cat not in blanked:
                     to_blank[cat] = "differencing"
     return to_blank or None
+
+
+def _pair_gives_away(a, b) -> bool:
+    """Whether one figure less another pins down the councils in either and not the other.
+
+    With P the hidden councils in `a` only and M those in `b` only, a category's difference is
+    (P in it) - (M in it): at |P| it says every council of P gave that answer and none of M did; at
+    |P| - 1 all but one of P (the insider may be that one). The same at -|M| for M. So, for every
+    category both figures show, at least two councils must stand between the difference and each end.
+    Nested figures are the case M = {}: the rule is then group disclosure for the councils between them.
+    """
+    (ha, ca, blank_a), (hb, cb, blank_b) = a, b
+    p, m = len(ha - hb), len(hb - ha)
+    if p == 0 and m == 0:
+        return False
+    for cat in ca.hidden:
+        if cat in blank_a or cat in blank_b:
+            continue
+        d = ca.hidden[cat] - cb.hidden.get(cat, 0)
+        if (p and p - d < 2) or (m and d + m < 2):
+            return True
+    return False
 
 
 def _blank_cells(fig: Figure, cells: dict[str, str], audience: Audience) -> Figure | None:

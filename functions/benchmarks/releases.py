@@ -132,36 +132,27 @@ def record(tx: Tx, release: Release, changed: dict[str, list[Figure]], *, releas
         },
     )
     known = {r["hash"] for r in tx.all("SELECT hash FROM benchmark_sets")}
+    new_sets: list[tuple] = []
+    rows: list[tuple] = []
     for audience, figs in changed.items():
         for f in figs:
             set_hash = hidden_hash = None
             if f.counts is not None:
-                for members in (f.contributors, f.hidden):
-                    h = contributor_hash(members)
-                    if h not in known:
-                        tx.insert("benchmark_sets", {"hash": h, "contributors": "\n".join(sorted(members))})
-                        known.add(h)
                 set_hash, hidden_hash = contributor_hash(f.contributors), contributor_hash(f.hidden)
-            tx.insert(
-                "benchmark_figures",
-                {
-                    "release_id": release.number,
-                    "audience": audience,
-                    "edition": f.key.edition,
-                    "kind": f.key.kind,
-                    "subject": f.key.subject,
-                    "measure": f.key.measure,
-                    "grouping": f.group[0],
-                    "group_id": f.group[1],
-                    "status": f.status,
-                    "set_hash": set_hash,
-                    "hidden_hash": hidden_hash,
-                    "counts": json.dumps({"all": f.counts.all, "hidden": f.counts.hidden}) if f.counts else None,
-                    "value": json.dumps(f.published(), sort_keys=True),
-                },
-            )
-    for councils in release.viewers:
-        tx.insert("benchmark_viewers", {"release_id": release.number, "councils": ",".join(sorted(councils))})
+                for h, members in ((set_hash, f.contributors), (hidden_hash, f.hidden)):
+                    if h not in known:
+                        new_sets.append((h, "\n".join(sorted(members))))
+                        known.add(h)
+            counts = json.dumps({"all": f.counts.all, "hidden": f.counts.hidden}) if f.counts else None
+            rows.append((release.number, audience, *f.key, f.group[0], f.group[1], f.status, set_hash, hidden_hash,
+                         counts, json.dumps(f.published(), sort_keys=True)))  # fmt: skip
+    tx.insert_many("benchmark_sets", ("hash", "contributors"), new_sets)
+    tx.insert_many("benchmark_figures", FIGURE_COLUMNS, rows)
+    tx.insert_many("benchmark_viewers", ("release_id", "councils"), [(release.number, ",".join(sorted(c))) for c in release.viewers])
+
+
+FIGURE_COLUMNS = ("release_id", "audience", "edition", "kind", "subject", "measure", "grouping", "group_id", "status",
+                  "set_hash", "hidden_hash", "counts", "value")  # fmt: skip
 
 
 def signed_in_view(tx: Tx, groups: list[GroupId], edition: str) -> dict[Key, dict[GroupId, Figure]]:
