@@ -131,3 +131,15 @@ def test_a_withdrawal_under_the_minimum_blanks_the_figure_rather_than_keeping_ol
     history_of(decide({"g": raw("g", spread(range(12)))}, history, release=1), 1, history)
     out = decide({"g": raw("g", spread(range(8)))}, history, release=2)
     assert out["g"].status == "blank" and out["g"].reason == "minimum"
+
+
+def test_two_overlapping_figures_whose_difference_pins_down_the_councils_in_one_are_not_both_shown():
+    shared = spread(range(30))
+    only_a = {f"C{c:03d}:1": "reviews" for c in range(100, 110)}  # every one "reviews"
+    only_b = spread(range(200, 210))  # none "reviews"
+    out = decide({"a": raw("a", shared | only_a), "b": raw("b", shared | only_b)})
+    # each alone passes, and they differ by 20 councils; but a - b in "reviews" is 10: all of only_a
+    assert sorted(f.status for f in out.values()) == ["blank", "shown"]
+    mixed = dict(only_a) | {"C100:1": "does", "C101:1": "plans"}
+    out = decide({"a": raw("a", shared | mixed), "b": raw("b", shared | only_b)})
+    assert [f.status for f in out.values()] == ["shown", "shown"]
