@@ -103,6 +103,21 @@ class Subject:
         marks = [label for measure, label in MEASURES if getattr(self, measure) == stage]
         return " and ".join(marks)
 
+    def rows(self) -> list[tuple[str, str, list[tuple[str, bool]]]]:
+        """The table, a row per stage: (stage label, the council's mark, [(cell text, blank)]). A blank figure is one
+        cell down its column, given in the first row only (None in the others)."""
+        out = []
+        for i, stage in enumerate(STAGE_IDS):
+            cells = []
+            for f in self.figures:
+                if f.status == "blank":
+                    cells.append(("not shown", True) if i == 0 else None)
+                    continue
+                value = f.cells[i].percent
+                cells.append(("blank", True) if value is None else (f"{value}%", False))
+            out.append((STAGES.terms[i].label, self.own(stage), cells))
+        return out
+
     def notes(self) -> list[str]:
         """Why figures or cells are blank, and which figures are from an earlier release, in words.
 

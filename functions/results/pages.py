@@ -12,7 +12,8 @@ Who sees what (docs/decisions/0006-consensus-data.md):
 
 Both show current against ambition by theme and statement (an SVG chart with a table beside it),
 strengths, areas for improvement in priority order with next steps from the library, and progress
-since the last round.
+since the last round. The official results also compare the council with similar councils, for its
+members only (comparisons.py), read in the same transaction as the response.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def _comparison_chart(t: comparisons.ThemeComparison) -> object:
         if f.status == "blank":
             rows.append(charts.Distribution(f.group.label, None, f.note[:1].upper() + f.note[1:]))
         else:
-            rows.append(charts.Distribution(f"{f.group.label}: {f.n} councils", {c.stage: c.percent for c in f.cells}, f.note))
+            rows.append(charts.Distribution(f"{f.group.label}: {f.n} councils counted", {c.stage: c.percent for c in f.cells}, f.note))
     title = f"{t.theme.label}: the stages of similar councils now, beside the council's"
     return charts.distribution_chart(f"tie-compare-{t.theme.id}", title, rows, t.summary.current, t.summary.ambition)
 

@@ -51,6 +51,12 @@ def test_the_results_with_comparisons_have_no_axe_violations_and_legible_charts(
             f" && e.getBoundingClientRect().right > {width} + 1).map(e => e.tagName + '.' + e.className)"
         )
         assert wider == []
+        smallest = page.evaluate(
+            "Math.min(...[...document.querySelectorAll('section.tie-bench *')].filter(e => e.childNodes.length"
+            " && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && !e.closest('svg'))"
+            ".map(e => parseFloat(getComputedStyle(e).fontSize)))"
+        )
+        assert smallest >= 12, smallest  # the words around the charts too
         captions = page.evaluate(
             "[...document.querySelectorAll('.tie-bench__table caption')].map(c => c.getBoundingClientRect().right)"
         )

@@ -154,7 +154,7 @@ def test_a_member_sees_each_theme_and_statement_beside_its_groups_as_the_release
     assert rows[3][1] == "Now" and rows[4][1] == "Ambition"
     # the chart names the same figures in words
     assert (
-        "Unitary councils, South West: 12 councils: Not yet 10%, Understands 25%, Plans 40%, Does blank, Reviews blank." in html
+        "Unitary councils, South West: 12 councils counted: Not yet 10%, Understands 25%, Plans 40%, Does blank, Reviews blank." in html
     )
 
 
