@@ -167,6 +167,7 @@ def test_a_blank_figure_or_cell_says_why_and_never_shows_0(app, client, people):
     assert f"Unitary councils, England, now and ambition: not shown ({hidden})." in html
     assert "Unitary councils, South West, now and ambition: Does and Reviews: fewer than 5 councils gave this answer." in html
     assert "The 15 nearest neighbours of City of Bristol, ambition: from release 1, an earlier release" in html  # kept
+    assert cells_of(html, "compare-PLC-01")[1][-1] == "Ambition (from release 1)"  # the kept column says so too
     rows = cells_of(html, "compare-PLC-01")[2:]
     assert rows[0][4:6] == ["not shown", "not shown"]  # the nation's now and ambition: one cell each, down the table
     assert all(len(row) == len(rows[0]) - 2 for row in rows[1:-1])
