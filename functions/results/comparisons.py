@@ -17,6 +17,8 @@ groups. A blank figure or cell carries its reason in words (`rules.reason`), nev
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from functions.benchmarks import releases, rules
@@ -218,16 +220,22 @@ def own_values(edition: Edition, council: Council, published: consensus.Publishe
     return contribution(edition, council.type, entry).values
 
 
-def read(
-    tx: Tx, register: Register, council: Council, edition: Edition, person_id: str, published: consensus.Published
-) -> Comparisons:
-    """The comparisons a member of `council` sees on its results page, read in the caller's transaction."""
+def access(tx: Tx, person_id: str) -> tuple[str, releases.ReleaseRow | None]:
+    """Whether a member may see the latest release's figures: (SHOWN, release), (UNCHECKED, release) for a person in
+    several councils that the release did not check together, or (NONE_YET, None) before any release."""
     latest = releases.latest(tx)
     if latest is None:
-        return Comparisons(NONE_YET)
+        return NONE_YET, None
     councils = frozenset(m.council for m in memberships.of_person(tx, person_id))
     if len(councils) > 1 and councils not in releases.checked_viewers(tx, latest.id):
-        return Comparisons(UNCHECKED, latest)
+        return UNCHECKED, latest
+    return SHOWN, latest
+
+
+def compare(
+    tx: Tx, register: Register, council: Council, edition: Edition, published: consensus.Published, latest: releases.ReleaseRow
+) -> Comparisons:
+    """The latest release's figures for the council's groups beside its own stages (one query for the figures)."""
     groups = groups_of(register, council)
     figures = releases.signed_in_figures(tx, [g.id for g in groups], edition.id)
     if not any(f.status != "blank" for by_group in figures.values() for f in by_group.values() if f.key.kind != "route"):
@@ -242,3 +250,43 @@ def read(
         subjects = tuple(_subject("statement", s.id, s.text, own, edition.id, groups, figures) for s in statements)
         themes.append(ThemeComparison(theme, summary, subjects))
     return Comparisons(SHOWN, latest, groups, tuple(themes), council_page(council.code) + "#neighbours")
+
+
+def read(
+    tx: Tx, register: Register, council: Council, edition: Edition, person_id: str, published: consensus.Published
+) -> Comparisons:
+    """The comparisons a member of `council` sees on its results page, read in the caller's transaction."""
+    state, latest = access(tx, person_id)
+    if state != SHOWN:
+        return Comparisons(state, latest)
+    return compare(tx, register, council, edition, published, latest)
+
+
+SECTIONS = 256  # rendered sections kept per app: a few hundred councils view their results on a busy day
+
+
+class Rendered:
+    """The comparisons section as last rendered, by what decides it: (release, council, edition, publication).
+
+    A release is never changed once recorded and a publication never changes, so a section rendered for the same
+    four is the same for every member who may see it; only who may see it is read each time (`access`). Held per
+    app and bounded; nothing in it is needed by another instance."""
+
+    def __init__(self, size: int = SECTIONS):
+        self.size = size
+        self._held: OrderedDict[tuple, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self._lock:
+            html = self._held.get(key)
+            if html is not None:
+                self._held.move_to_end(key)
+            return html
+
+    def put(self, key: tuple, html: str) -> None:
+        with self._lock:
+            self._held[key] = html
+            self._held.move_to_end(key)
+            while len(self._held) > self.size:
+                self._held.popitem(last=False)

@@ -63,7 +63,20 @@ def _official(request: Request, code: str, round_id: str, person, compare: bool 
             raise HTTPException(404, NOT_PUBLISHED)
         before = consensus.earlier(tx, code, ctx.round.year)
         # the benchmarks, for the council's own members only, from the same read as the response
-        compared = comparisons.read(tx, state.register, ctx.council, ctx.edition, person.id, published) if insider and compare else None
+        section = compared = key = None
+        if insider and compare:
+            access, latest = comparisons.access(tx, person.id)
+            if access == comparisons.SHOWN:
+                key = (latest.id, code, ctx.edition.id, published.id)
+                section = _sections(state).get(key)
+                if section is None:
+                    compared = comparisons.compare(tx, state.register, ctx.council, ctx.edition, published, latest)
+            else:
+                compared = comparisons.Comparisons(access, latest)
+    if compared is not None:
+        section = _section(request, ctx, compared)
+        if key is not None:
+            _sections(state).put(key, section)
     if not insider:
         published = consensus.outside_view(published)
         # progress compares with last year's response: outsiders see it only if that one is public too
@@ -74,7 +87,7 @@ def _official(request: Request, code: str, round_id: str, person, compare: bool 
         then = results.compute(earlier_edition, before.answers, ctx.council_type, note_field="rationale")
         found = results.with_progress(found, results.progress(found, then, before.round_id, f"{before.year} official response"))
     return {"ctx": ctx, "published": published, "results": found, "insider": insider, "whose_routes": next_steps.COUNCILS_ROUTES,
-            "comparisons": compared}  # fmt: skip
+            "comparisons": Markup(section) if section else None}  # fmt: skip
 
 
 def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
@@ -128,6 +141,27 @@ def _comparison_chart(t: comparisons.ThemeComparison) -> object:
     return charts.distribution_chart(f"tie-compare-{t.theme.id}", title, rows, t.summary.current, t.summary.ambition)
 
 
+def _sections(state) -> comparisons.Rendered:
+    """The app's rendered comparison sections (made at the first page that needs one)."""
+    if not hasattr(state, "comparison_sections"):
+        state.comparison_sections = comparisons.Rendered()
+    return state.comparison_sections
+
+
+def _section(request: Request, ctx, compared: comparisons.Comparisons) -> str:
+    """The comparisons section of the official results page, as HTML."""
+    return request.app.state.templates.get_template("results/_comparisons.html").render(
+        comparisons=compared,
+        ctx=ctx,
+        comparison_chart=_comparison_chart,
+        stages=STAGES.terms,
+        stage_label=results.stage_label,
+        method_page=comparisons.METHOD_PAGE,
+        register_attribution=Markup(ATTRIBUTION_HTML),
+        compared_states={"shown": comparisons.SHOWN, "none": comparisons.NONE_YET, "unchecked": comparisons.UNCHECKED},
+    )
+
+
 SUMMARY_AREAS = 8  # areas for improvement in the printed summary: a committee acts on a few; the rest are online and in the appendix
 
 
@@ -152,12 +186,6 @@ def _render(request: Request, kind: str, data: dict, status: int = 200):
         # printed, the page is a committee summary; ?appendix=1 adds every statement's table as an appendix
         appendix=request.query_params.get("appendix") == "1",
         summary_areas=SUMMARY_AREAS,
-        comparison_chart=_comparison_chart,
-        stage_label=results.stage_label,
-        method_page=comparisons.METHOD_PAGE,
-        register_attribution=Markup(ATTRIBUTION_HTML),
-        stages=STAGES.terms,
-        compared_states={"shown": comparisons.SHOWN, "none": comparisons.NONE_YET, "unchecked": comparisons.UNCHECKED},
         **data,
     )
 

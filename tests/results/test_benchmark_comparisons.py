@@ -231,6 +231,23 @@ def test_the_page_reads_the_figures_with_one_query_for_the_councils_groups(app, 
     assert len(calls) == 1  # the downloads do not read the benchmarks
 
 
+def test_a_rendered_section_is_reused_until_the_next_release_or_publication(app, client, people, monkeypatch):
+    r = publish(app)
+    a_release(app)
+    people.sign_in(client, people.add("ada@bristol.gov.uk", council=COUNCIL))
+    address = f"/app/councils/{COUNCIL}/rounds/{r.id}/results"
+    first = section(client.get(address))
+    calls = []
+    real = releases.signed_in_figures
+    monkeypatch.setattr(releases, "signed_in_figures", lambda tx, groups, edition: calls.append(groups) or real(tx, groups, edition))
+    assert section(client.get(address)) == first and calls == []  # the same release and publication: the same section
+    edition = app.state.editions["2026"]
+    record(app, 2, [figure(k, REGION, cells={**SHOWN_CELLS, "does": 25}, release=2) for k in every_key(edition)])
+    html = section(client.get(address))
+    assert len(calls) == 1 and "Figures from benchmark release 2" in html
+    assert cells_of(html, "compare-PLC-01")[2:][3][2] == "25%"
+
+
 def test_the_pages_read_of_the_figures_gives_what_signed_in_view_gives(app):
     a_release(app)
     a_release(app, 2)  # a second release: the latest row of each figure wins
