@@ -78,10 +78,13 @@ bench-load: $(STAMP) ## saving answers under load against a bare insert, SQLite 
 bench-consensus: $(STAMP) ## record 40 consensus answers in Chromium, without and with JavaScript: page loads and time
 	$(BIN)/python -m benchmarks.consensus_meeting
 
+bench-results: $(STAMP) ## the official results page with and without its comparisons with similar councils (50 requests each)
+	$(BIN)/python -m benchmarks.results_comparisons
+
 durability: $(STAMP) ## kill the app (and PostgreSQL) under load; check no acknowledged save is lost (a few minutes)
 	$(BIN)/python -m benchmarks.durability
 
-.PHONY: bench-nightly bench-lighthouse bench-load bench-consensus durability
+.PHONY: bench-nightly bench-lighthouse bench-load bench-consensus bench-results durability
 
 lock: ## re-pin requirements.lock from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --output-file requirements.lock requirements.in

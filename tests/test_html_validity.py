@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from functions.assessment import form, rounds
 from tests.factories import PeopleFactory, make_settings
+from tests.results.test_benchmark_comparisons import a_release
 from tests.results.test_results_pages import OFFICIAL, T0, publish
 
 VNU = Path(__file__).parent / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -57,6 +58,10 @@ def app_pages(app) -> dict[str, str]:
     with app.state.store.transaction() as tx:
         open_round = rounds.open_round(tx, "ABE", "2026", None, T0)
     super_user = people.add("sue@aberdeencity.gov.uk", council="ABE", role="super-user", operator=True)
+    # Bristol's results compare it with similar councils: figures shown, blank and kept from an earlier release
+    compared = publish(app, "BST", T0, OFFICIAL)
+    people.join(super_user, "BST")
+    a_release(app, council="BST", viewers=[frozenset({"ABE", "BST"})])
     base = f"/app/councils/ABE/rounds/{open_round.id}"
     signed_out = [
         "/app/sign-in",
@@ -82,6 +87,7 @@ def app_pages(app) -> dict[str, str]:
         f"{base}/publish",
         f"{base}/my-results",
         f"/app/councils/ANS/rounds/{published.id}/results",
+        f"/app/councils/BST/rounds/{compared.id}/results",
         "/app/operator/feedback",
     ]
     pages = {}
@@ -95,6 +101,7 @@ def app_pages(app) -> dict[str, str]:
             r = client.get(address)
             assert r.status_code == 200 and "<html" in r.text, (address, r.status_code)
             pages[f"in-{number:02d}.html"] = r.text
+    assert sum("tie-bench__table" in html for html in pages.values()) == 1  # the comparisons are checked too
     return pages
 
 

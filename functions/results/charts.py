@@ -123,3 +123,97 @@ def description(rows: list[Row]) -> str:
     scale = ", ".join(f"{i} {t.label.lower()}" for i, t in enumerate(STAGES.terms))
     parts = [f"{row.label}: now {value_text(row.now)}, ambition {value_text(row.ambition)}." for row in rows]
     return f"Stages on a scale from {scale}. " + " ".join(parts)
+
+
+# -- similar councils' stages, beside the council's own --------------------------------------------
+
+HISTOGRAM = 60  # units: the height of a bar of 100%
+COLUMN = 34  # units: a bar's width, inside its stage's band
+OWN_NOW = "#dce6f2"  # the council's own stage now: a tint down its band (the words above it say so)
+OWN_AMBITION = "#f6e7d3"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One group's share of councils at each stage now: `cells` maps stage id to a percentage or None (blank);
+    `cells` is None when the whole figure is blank. `note` says why, or that the figure is an earlier release's."""
+
+    label: str
+    cells: dict[str, int | None] | None
+    note: str = ""
+
+
+def _percent(value: int | None) -> str:
+    return "blank" if value is None else f"{value}%"
+
+
+def distribution_chart(chart_id: str, title: str, rows: list[Distribution], now: str | None, ambition: str | None) -> Markup:
+    """An SVG chart of each group's stages now, one bar per stage in the stage's band, the council's own stages marked.
+
+    Every bar has its percentage written above it and a blank cell says "blank" (never a bar of 0); the
+    council's stage now and its ambition are named at the top of their bands, which are tinted down the chart.
+    """
+    blocks = []
+    for row in rows:
+        lines = textwrap.wrap(row.label, LABEL_CHARS) or [""]
+        notes = textwrap.wrap(row.note, LABEL_CHARS + 4) if row.note else []
+        blocks.append((row, lines, notes))
+    top = 4 * LINE + 6  # the stage names on two staggered lines, then the council's own marks on two
+    bars = LINE + HISTOGRAM + 4
+    height = top + sum(len(lines) * LINE + len(notes) * LINE + (bars if row.cells is not None else 0) + ROW_GAP
+                       for row, lines, notes in blocks) + 6  # fmt: skip
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tie-chart tie-chart--distribution" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(distribution_description(rows, now, ambition))}</desc>',
+    ]
+    stages = list(STAGES.ids)
+    for stage, fill in ((ambition, OWN_AMBITION), (now, OWN_NOW)):
+        if stage in stages:
+            x = LEFT + stages.index(stage) * BAND
+            out.append(f'<rect x="{_num(x)}" y="{2 * LINE + 2}" width="{_num(BAND)}" height="{height - 2 * LINE - 6}" fill="{fill}"/>')
+    for i, term in enumerate(STAGES.terms):
+        x = LEFT + i * BAND
+        out.append(_text(x + BAND / 2, (LINE if i % 2 else 0) + 14, term.label, extra=' text-anchor="middle"'))
+        out.append(f'<line x1="{_num(x)}" y1="{2 * LINE + 2}" x2="{_num(x)}" y2="{height - 4}" stroke="#767676" stroke-width="1" stroke-dasharray="2 3"/>')
+    out.append(f'<line x1="{_num(LEFT + PLOT)}" y1="{2 * LINE + 2}" x2="{_num(LEFT + PLOT)}" y2="{height - 4}" stroke="#767676" stroke-width="1" stroke-dasharray="2 3"/>')
+    for line, (stage, words) in enumerate(((now, "Council now"), (ambition, "Ambition"))):
+        if stage in stages:
+            x = LEFT + (stages.index(stage) + 0.5) * BAND
+            out.append(_text(x, 2 * LINE + line * LINE + 16, words, extra=' text-anchor="middle" font-weight="700"'))
+    y = top
+    for row, lines, notes in blocks:
+        for line in lines:
+            out.append(_text(LEFT + 4, y + 15, line, LABEL, ' font-weight="700"'))
+            y += LINE
+        for line in notes:
+            out.append(_text(LEFT + 4, y + 15, line))
+            y += LINE
+        if row.cells is not None:
+            base = y + bars - 4
+            out.append(f'<line x1="{LEFT}" y1="{_num(base)}" x2="{_num(LEFT + PLOT)}" y2="{_num(base)}" stroke="#4d5257" stroke-width="1"/>')
+            for i, stage in enumerate(stages):
+                middle = LEFT + (i + 0.5) * BAND
+                value = row.cells.get(stage)
+                tall = 0 if value is None else HISTOGRAM * value / 100
+                if value:
+                    out.append(f'<rect x="{_num(middle - COLUMN / 2)}" y="{_num(base - tall)}" width="{COLUMN}" height="{_num(tall)}" fill="{NOW_FILL}"/>')
+                out.append(_text(middle, base - tall - 4, _percent(value), extra=' text-anchor="middle"'))
+            y += bars
+        y += ROW_GAP
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def distribution_description(rows: list[Distribution], now: str | None, ambition: str | None) -> str:
+    """Every value in words, for screen readers (the table beside the chart has the same)."""
+    own = f"This council: now {STAGES.label(now) if now in STAGES else 'not answered'}, ambition {STAGES.label(ambition) if ambition in STAGES else 'not answered'}."
+    parts = []
+    for row in rows:
+        if row.cells is None:
+            parts.append(f"{row.label}: {row.note}.")
+            continue
+        values = ", ".join(f"{t.label} {_percent(row.cells.get(t.id))}" for t in STAGES.terms)
+        parts.append(f"{row.label}: {values}." + (f" ({row.note})" if row.note else ""))
+    return "Share of each group's councils at each stage now. " + own + " " + " ".join(parts)

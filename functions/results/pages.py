@@ -12,7 +12,8 @@ Who sees what (docs/decisions/0006-consensus-data.md):
 
 Both show current against ambition by theme and statement (an SVG chart with a table beside it),
 strengths, areas for improvement in priority order with next steps from the library, and progress
-since the last round.
+since the last round. The official results also compare the council with similar councils, for its
+members only (comparisons.py), read in the same transaction as the response.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,20 +32,22 @@ from functions.assessment import context as round_context
 from functions.assessment import responses, rounds
 from functions.consensus import store as consensus
 from functions.councils import memberships
-from functions.results import charts, exports, next_steps
+from functions.results import charts, comparisons, exports, next_steps
 from functions.results import compute as results
-from model.vocabulary import ROUTES, THEMES
+from model.register import ATTRIBUTION_HTML
+from model.vocabulary import ROUTES, STAGES, THEMES
 
 BASE = "/councils/{code}/rounds/{round_id}"
 DOWNLOAD = re.compile(r"^(official|my)-(answers|action-plan)\.(csv|json)$")
 NOT_PUBLISHED = "The council has not published its official response for this round yet."
 
 
-def _official(request: Request, code: str, round_id: str, person) -> dict:
+def _official(request: Request, code: str, round_id: str, person, compare: bool = False) -> dict:
     """The official response and its results as `person` (None when not signed in) may see them.
 
     Who may see it and what they see are decided from the same read of the response, so a change of
-    sharing between the two cannot show a council-only response to an outsider.
+    sharing between the two cannot show a council-only response to an outsider. With `compare` (the
+    page, not the downloads), a member also gets the comparisons with similar councils, in the same read.
     """
     state = request.app.state
     with state.store.transaction(write=False) as tx:
@@ -58,6 +62,21 @@ def _official(request: Request, code: str, round_id: str, person) -> dict:
         if published is None:
             raise HTTPException(404, NOT_PUBLISHED)
         before = consensus.earlier(tx, code, ctx.round.year)
+        # the benchmarks, for the council's own members only, from the same read as the response
+        section = compared = key = None
+        if insider and compare:
+            access, latest = comparisons.access(tx, person.id)
+            if access == comparisons.SHOWN:
+                key = (latest.id, code, ctx.edition.id, published.id)
+                section = _sections(state).get(key)
+                if section is None:
+                    compared = comparisons.compare(tx, state.register, ctx.council, ctx.edition, published, latest)
+            else:
+                compared = comparisons.Comparisons(access, latest)
+    if compared is not None:
+        section = _section(request, ctx, compared)
+        if key is not None:
+            _sections(state).put(key, section)
     if not insider:
         published = consensus.outside_view(published)
         # progress compares with last year's response: outsiders see it only if that one is public too
@@ -67,7 +86,8 @@ def _official(request: Request, code: str, round_id: str, person) -> dict:
     if before and earlier_edition:
         then = results.compute(earlier_edition, before.answers, ctx.council_type, note_field="rationale")
         found = results.with_progress(found, results.progress(found, then, before.round_id, f"{before.year} official response"))
-    return {"ctx": ctx, "published": published, "results": found, "insider": insider, "whose_routes": next_steps.COUNCILS_ROUTES}
+    return {"ctx": ctx, "published": published, "results": found, "insider": insider, "whose_routes": next_steps.COUNCILS_ROUTES,
+            "comparisons": Markup(section) if section else None}  # fmt: skip
 
 
 def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
@@ -86,7 +106,7 @@ def _mine(request: Request, code: str, round_id: str, person_id: str) -> dict:
     if earlier and earlier[0].edition in state.editions:
         then = results.compute(state.editions[earlier[0].edition], earlier[1].answers, ctx.council_type)
         found = results.with_progress(found, results.progress(found, then, earlier[0].id, f"your {earlier[0].year} answers"))
-    return {"ctx": ctx, "own": own, "results": found, "insider": True, "whose_routes": next_steps.OWN_ROUTES}
+    return {"ctx": ctx, "own": own, "results": found, "insider": True, "whose_routes": next_steps.OWN_ROUTES, "comparisons": None}
 
 
 def _plan(request: Request, data: dict) -> tuple[next_steps.Step, ...]:
@@ -105,6 +125,41 @@ def _plan(request: Request, data: dict) -> tuple[next_steps.Step, ...]:
 def _chart(found: results.Results) -> object:
     rows = [charts.Row(t.theme.label, t.current_mean, t.ambition_mean) for t in found.themes if t.statements]
     return charts.chart("tie-results-chart", "Where the council is now and where it aims to be, by theme", rows)
+
+
+def _comparison_chart(t: comparisons.ThemeComparison) -> object:
+    """A theme's chart: each group's stages now, the council's own marked; the table beside it has the same figures."""
+    rows = []
+    for f in t.summary.figures:
+        if f.measure != "current":
+            continue
+        if f.status == "blank":
+            rows.append(charts.Distribution(f.group.label, None, f.note[:1].upper() + f.note[1:]))
+        else:
+            rows.append(charts.Distribution(f"{f.group.label}: {f.n} councils counted", {c.stage: c.percent for c in f.cells}, f.note))
+    title = f"{t.theme.label}: the stages of similar councils now, beside the council's"
+    return charts.distribution_chart(f"tie-compare-{t.theme.id}", title, rows, t.summary.current, t.summary.ambition)
+
+
+def _sections(state) -> comparisons.Rendered:
+    """The app's rendered comparison sections (made at the first page that needs one)."""
+    if not hasattr(state, "comparison_sections"):
+        state.comparison_sections = comparisons.Rendered()
+    return state.comparison_sections
+
+
+def _section(request: Request, ctx, compared: comparisons.Comparisons) -> str:
+    """The comparisons section of the official results page, as HTML."""
+    return request.app.state.templates.get_template("results/_comparisons.html").render(
+        comparisons=compared,
+        ctx=ctx,
+        comparison_chart=_comparison_chart,
+        stages=STAGES.terms,
+        stage_label=results.stage_label,
+        method_page=comparisons.METHOD_PAGE,
+        register_attribution=Markup(ATTRIBUTION_HTML),
+        compared_states={"shown": comparisons.SHOWN, "none": comparisons.NONE_YET, "unchecked": comparisons.UNCHECKED},
+    )
 
 
 SUMMARY_AREAS = 8  # areas for improvement in the printed summary: a committee acts on a few; the rest are online and in the appendix
@@ -137,7 +192,7 @@ def _render(request: Request, kind: str, data: dict, status: int = 200):
 
 async def official(request: Request):
     code, round_id = request.path_params["code"], request.path_params["round_id"]
-    data = await web.blocking(_official, request, code, round_id, getattr(request.state, "person", None))
+    data = await web.blocking(_official, request, code, round_id, getattr(request.state, "person", None), True)
     return _render(request, "official", data)
 
 
