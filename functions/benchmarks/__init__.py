@@ -5,7 +5,7 @@ snapshot: consensus.shared_consensus; figures.py counts; rules.py (the threshold
 for one figure), span.py (sums and differences of figures) and disclosure.py (applying them until
 nothing changes) decide what each audience sees; release.py computes a release, releases.py records
 it, package.py writes the open-data package; nightly.py runs a night. Exports no routes: the app's
-results pages read the signed-in figures with `releases.signed_in_view`.
+results pages read the signed-in figures with `releases.signed_in_figures`.
 """
 
 FEATURES = ()

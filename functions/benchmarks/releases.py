@@ -155,26 +155,10 @@ FIGURE_COLUMNS = ("release_id", "audience", "edition", "kind", "subject", "measu
                   "set_hash", "hidden_hash", "counts", "value")  # fmt: skip
 
 
-def signed_in_view(tx: Tx, groups: list[GroupId], edition: str) -> dict[Key, dict[GroupId, Figure]]:
-    """The latest signed-in figures of `groups` for an edition, for the app's results page."""
-    if not groups:
-        return {}
-    marks = " OR ".join("(grouping = ? AND group_id = ?)" for _ in groups)
-    rows = tx.all(
-        "SELECT * FROM benchmark_figures WHERE audience = 'signed-in' AND edition = ? AND (" + marks + ") ORDER BY release_id",
-        [edition, *[x for g in groups for x in g]],
-    )
-    out: dict[Key, dict[GroupId, Figure]] = defaultdict(dict)
-    for r in rows:
-        fig = _figure(r, {})
-        out[fig.key][fig.group] = fig
-    return out
-
-
 def signed_in_figures(tx: Tx, groups: list[GroupId], edition: str) -> dict[Key, dict[GroupId, Figure]]:
-    """What `signed_in_view` gives, read through the primary key: each group's rows are found by (audience, grouping,
-    group id, edition) rather than by scanning every signed-in row, and the counts, which never leave the store, are
-    not read. For the results page, which reads it on every view."""
+    """The latest signed-in figures of `groups` for an edition, for the results page, which reads it on every view:
+    each group's rows are found through the primary key (audience, grouping, group id, edition), and the counts,
+    which never leave the store, are not read."""
     if not groups:
         return {}
     marks = " OR ".join("(audience = 'signed-in' AND grouping = ? AND group_id = ? AND edition = ?)" for _ in groups)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 import pytest
 
@@ -129,6 +130,23 @@ def cells_of(html: str, table_id: str) -> list[list[str]]:
     return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)]
 
 
+
+def stored_view(tx, groups, edition) -> dict[Key, dict[tuple[str, str], Figure]]:
+    """The latest signed-in figures of `groups`, read by scanning every signed-in row: a read of its own, to check the page's."""
+    if not groups:
+        return {}
+    marks = " OR ".join("(grouping = ? AND group_id = ?)" for _ in groups)
+    rows = tx.all(
+        "SELECT * FROM benchmark_figures WHERE audience = 'signed-in' AND edition = ? AND (" + marks + ") ORDER BY release_id",
+        [edition, *[x for g in groups for x in g]],
+    )
+    out: dict = defaultdict(dict)
+    for r in rows:
+        fig = releases._figure(r, {})
+        out[fig.key][fig.group] = fig
+    return out
+
+
 def test_a_member_sees_each_theme_and_statement_beside_its_groups_as_the_release_stored_them(app, client, people):
     r = publish(app)
     a_release(app)
@@ -137,7 +155,7 @@ def test_a_member_sees_each_theme_and_statement_beside_its_groups_as_the_release
     assert "Unitary councils, South West" in html and "The 15 nearest neighbours of" in html
     assert "Figures from benchmark release 1 of" in html and "register v1" in html and "edition 2026" in html
     with app.state.store.transaction(write=False) as tx:
-        stored = releases.signed_in_view(tx, [REGION, NATION, NEIGHBOURS_OF], "2026")
+        stored = stored_view(tx, [REGION, NATION, NEIGHBOURS_OF], "2026")
     for theme in app.state.editions["2026"].themes:
         for kind, sid, table_id in [("theme", theme.id, f"compare-{theme.id}-table")] + [
             ("statement", s.id, f"compare-{s.id}") for s in theme.statements
@@ -248,12 +266,12 @@ def test_a_rendered_section_is_reused_until_the_next_release_or_publication(app,
     assert cells_of(html, "compare-PLC-01")[2:][3][2] == "25%"
 
 
-def test_the_pages_read_of_the_figures_gives_what_signed_in_view_gives(app):
+def test_the_pages_read_of_the_figures_gives_the_latest_row_of_each_figure(app):
     a_release(app)
     a_release(app, 2)  # a second release: the latest row of each figure wins
     groups = [REGION, NATION, NEIGHBOURS_OF, ("type-region", "unitary-scotland")]
     with app.state.store.transaction(write=False) as tx:
-        view, fast = releases.signed_in_view(tx, groups, "2026"), releases.signed_in_figures(tx, groups, "2026")
+        view, fast = stored_view(tx, groups, "2026"), releases.signed_in_figures(tx, groups, "2026")
     assert {k: {g: f.published() for g, f in v.items()} for k, v in fast.items()} == {
         k: {g: f.published() for g, f in v.items()} for k, v in view.items()
     }
@@ -293,7 +311,7 @@ def test_the_nightly_release_is_what_a_member_sees(tmp_path, smtp_server):
             html = section(client.get(f"/app/councils/{code}/rounds/{round_id}/results"))
         assert "Figures from benchmark release 1" in html
         with app.state.store.transaction(write=False) as tx:
-            stored = releases.signed_in_view(tx, [("type-region", row["group_id"])], "2026")
+            stored = stored_view(tx, [("type-region", row["group_id"])], "2026")
         fig = stored[Key("2026", "theme", row["subject"], "current")][("type-region", row["group_id"])]
         body = cells_of(html, f"compare-{row['subject']}-table")[2:]
         assert [body[i][2] for i in range(len(STAGES.ids))] == [
