@@ -1,8 +1,7 @@
 """Feedback from anyone, on every page, and the summaries editors and operators read.
 
 Owns `store` (feedback as stored, and its retention), `submission` (a submission read and checked),
-`pages` (the endpoints under /app/feedback), `links` (the "this question is unclear" link for the
-answers form), `report` (the summary `tie feedback` prints) and `operator` (/app/operator/feedback).
+`pages` (the endpoints under /app/feedback), `report` (the summary `tie feedback` prints) and `operator` (/app/operator/feedback).
 Exports the routes of `pages` and `operator`.
 """
 

@@ -212,9 +212,11 @@ def test_the_nightly_retention_job_removes_old_feedback(app):
 def test_the_answers_forms_unclear_link_opens_a_page_that_says_the_answers_are_still_open(client):
     import re
 
-    from functions.feedback.links import unclear_link
+    from functions.assessment import form
+    from tests.factories import example_edition
 
-    link = unclear_link("FIN-01")
+    fields = str(form.statement_fields(example_edition().statement("FIN-01"), "county", {}, {}))
+    link = re.search(r'<a class="tie-feedback-unclear"[^>]*>.*?</a>', fields).group(0)
     assert 'target="_blank"' in link and "opens in a new tab" in link
     href = re.search(r'href="([^"]+)"', link).group(1).replace("&amp;", "&")
     page = client.get(href)
