@@ -4,6 +4,8 @@ tests import the plain helpers from here."""
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import secrets
 import socket
@@ -47,6 +49,30 @@ def make_settings(tmp: Path, **changes) -> Settings:
 
 
 @lru_cache(maxsize=1)
+def copy_register(tmp_path: Path, edit_councils=None, edit_deprivation=None, drop_column: str | None = None) -> str:
+    """A copy of the council register in tmp_path, its rows changed by the edit functions (row -> row), a column
+    dropped; returns the copy's datapackage.json, for `TIE_COUNCILS` or `register.load`."""
+    target = tmp_path / "register"
+    target.mkdir()
+    source = Path(COUNCILS).parent
+    descriptor = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
+    for name, edit in (("councils", edit_councils), ("deprivation", edit_deprivation)):
+        with (source / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        fields = list(rows[0])
+        if drop_column and drop_column in fields:
+            fields.remove(drop_column)
+            resource = next(r for r in descriptor["resources"] if r["name"] == name)
+            resource["schema"]["fields"] = [x for x in resource["schema"]["fields"] if x["name"] != drop_column]
+        rows = [edit(dict(r)) if edit else r for r in rows]
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fields, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    (target / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return str(target / "datapackage.json")
+
+
 def example_edition():
     """The example questionnaire's 2026 edition, read and checked once."""
     from model.questionnaire import load_all
