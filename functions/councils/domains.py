@@ -3,7 +3,6 @@ signing in with one join it (unless a super-user removed them)."""
 
 from __future__ import annotations
 
-from functions import audit
 from functions.councils import memberships
 from functions.people import addresses
 from functions.people.store import Person
@@ -39,16 +38,6 @@ def join_by_domain(tx: Tx, person: Person, now: int) -> list[str]:
         code = row["council"]
         if memberships.membership(tx, person.id, code) or memberships.removed(tx, person.id, code):
             continue
-        memberships.add(tx, person.id, code, "member", "domain", now)
-        audit.record(
-            tx,
-            now,
-            "membership.joined",
-            actor=person.pseudonym,
-            subject=person.pseudonym,
-            council=code,
-            how="domain",
-            role="member",
-        )
+        memberships.join(tx, person, code, "member", "domain", now)
         joined.append(code)
     return joined

@@ -42,6 +42,12 @@ def publish(app, council, at, agreed, sharing="council", routes=("community-focu
     return r
 
 
+def opened_round(app):
+    """A round of Aberdeen City's, open, with nothing answered yet."""
+    with app.state.store.transaction() as tx:
+        return open_round(tx, "ABE", T0)
+
+
 @pytest.fixture
 def member(people):
     return people.add("ada@aberdeencity.gov.uk", council="ABE")
@@ -88,8 +94,7 @@ def test_official_results_are_for_members_unless_published_for_everyone(app, cli
 
 
 def test_results_before_publication_say_so(app, client, people, member):
-    with app.state.store.transaction() as tx:
-        r = open_round(tx, "ABE", T0)
+    r = opened_round(app)
     people.sign_in(client, member)
     page = client.get(f"/app/councils/ABE/rounds/{r.id}/results")
     assert page.status_code == 404
@@ -153,8 +158,7 @@ def test_a_council_that_did_it_before_sees_its_progress(app, client, people, mem
 
 
 def test_own_results_say_when_there_is_nothing_to_show(app, client, people, member):
-    with app.state.store.transaction() as tx:
-        r = open_round(tx, "ABE", T0)
+    r = opened_round(app)
     people.sign_in(client, member)
     page = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results")
     assert page.status_code == 200
