@@ -12,7 +12,6 @@ from starlette.staticfiles import StaticFiles
 
 from functions import errors, web
 from functions.clock import Clock
-from functions.demo import store as demo
 from functions.mail import mailer as make_mailer
 from functions.settings import LOOPBACK, Settings
 from functions.store import Store
@@ -61,8 +60,6 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
         raise StartupError(f"questionnaire has {len(problems)} problem(s); first: {problems[0]} (run `tie check`)")
     store = store or Store(settings.database_url)
     store.migrate()
-    with store.transaction(write=False) as tx:
-        holds_demo = demo.holds_demo(tx)  # read once: `tie demo` is run before the app starts (make demo)
 
     modules = feature_modules()
     api_routes = [r for m in modules for r in getattr(m, "api_routes", [])]
@@ -89,7 +86,6 @@ def create_app(settings: Settings, *, store: Store | None = None, mailer=None, c
     app.state.mailer = mailer or make_mailer(settings)
     app.state.clock = clock or Clock()
     app.state.register = reg
-    app.state.demo = holds_demo  # every page says "demo data" (functions/demo/banner.py)
     app.state.editions = editions
     app.state.round_editions = {}  # round id -> (council, edition id), as read: a round's edition never changes
     app.state.library = site.library(settings.site_dir)  # the library's metadata, for next steps

@@ -14,7 +14,7 @@ from pathlib import Path
 from functions import audit, mail
 from functions.assessment import idempotency, responses
 from functions.councils import invitations
-from functions.feedback import feedback
+from functions.feedback import store as feedback
 from functions.people import privacy, sessions
 from functions.people import store as people
 from functions.store import Store, Tx
@@ -98,7 +98,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step("Audit log", "2 years", delete("DELETE FROM audit_log WHERE at < ?", AUDIT_LOG_KEPT)),
     Step("Accounts in no council, not signed in for 12 months", "12 months", _idle_accounts),
-    Step("Feedback", "12 months", feedback.purge),  # feedback.RETENTION
+    Step("Feedback", "12 months", feedback.purge),  # feedback.RETENTION (functions/feedback/store.py)
     Step(
         "Copies of emails in the outbox folder",
         "14 days",

@@ -19,8 +19,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from model import vocabulary as v
+from model.problems import Problem
 from model.register import Council, Register
 
 MINIMUM_GROUP = 10  # councils; below this a published figure can single one out (ONS 10-5 rule; docs/PRIVACY)
@@ -179,6 +181,23 @@ def membership(all_groups: dict[str, dict[str, Group]]) -> dict[str, dict[str, G
 def too_small(all_groups: dict[str, dict[str, Group]]) -> list[Group]:
     """Groups under MINIMUM_GROUP councils: the register changed (a reorganisation) and MERGES must follow."""
     return [g for by_id in all_groups.values() for g in by_id.values() if len(g.members) < MINIMUM_GROUP]
+
+
+def problems(register: Register) -> list[Problem]:
+    """One problem for each group under MINIMUM_GROUP councils, at MERGES, for `tie check` and `tie build` to report."""
+    source = Path(__file__)
+    line = next((n for n, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("MERGES = ")), 1)
+    return [
+        Problem(
+            f"{source.parent.name}/{source.name}",
+            line,
+            f"comparator group {g.id} ({g.label}; grouping {g.grouping})",
+            f"at least {MINIMUM_GROUP} councils: the register changed, and MERGES in model/similar.py must follow it "
+            "(merge the group with a neighbour, saying why)",
+            f"{len(g.members)} {'council' if len(g.members) == 1 else 'councils'} ({', '.join(g.members)})",
+        )
+        for g in too_small(groups(register))
+    ]
 
 
 # -- nearest neighbours -------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""What tests build their cases from: the example content, settings, people in councils, the form token,
-the example questionnaire, axe-core's findings. Fixtures (tests/conftest.py) give these per test;
+"""What tests build their cases from: the example content, settings, people in councils, rounds with answers,
+the consensus, the form token, the example questionnaire, axe-core's findings. Fixtures (tests/conftest.py) give these per test;
 tests import the plain helpers from here."""
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import secrets
 import socket
@@ -47,6 +49,30 @@ def make_settings(tmp: Path, **changes) -> Settings:
 
 
 @lru_cache(maxsize=1)
+def copy_register(tmp_path: Path, edit_councils=None, edit_deprivation=None, drop_column: str | None = None) -> str:
+    """A copy of the council register in tmp_path, its rows changed by the edit functions (row -> row), a column
+    dropped; returns the copy's datapackage.json, for `TIE_COUNCILS` or `register.load`."""
+    target = tmp_path / "register"
+    target.mkdir()
+    source = Path(COUNCILS).parent
+    descriptor = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
+    for name, edit in (("councils", edit_councils), ("deprivation", edit_deprivation)):
+        with (source / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        fields = list(rows[0])
+        if drop_column and drop_column in fields:
+            fields.remove(drop_column)
+            resource = next(r for r in descriptor["resources"] if r["name"] == name)
+            resource["schema"]["fields"] = [x for x in resource["schema"]["fields"] if x["name"] != drop_column]
+        rows = [edit(dict(r)) if edit else r for r in rows]
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fields, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    (target / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return str(target / "datapackage.json")
+
+
 def example_edition():
     """The example questionnaire's 2026 edition, read and checked once."""
     from model.questionnaire import load_all
@@ -132,6 +158,75 @@ def form_token(client) -> str:
         token = client.cookies.get(CSRF_COOKIE)
     assert token, "the app did not set a form token cookie"
     return token
+
+
+# Councils with people, rounds with answers, and consensus: the set-ups tests of the assessment, the consensus
+# and the results share. Each works in the caller's transaction (`with app.state.store.transaction() as tx:`),
+# straight through the same functions the app uses, so what they make is what the app would have made.
+
+
+def council_people(people: PeopleFactory, council: str, domain: str, members=("ada", "bob", "cat"), super_user="sue"):
+    """A council's super-user and members, each `name@domain`: (the super-user, {name: member})."""
+    su = people.add(f"{super_user}@{domain}", council=council, role="super-user")
+    return su, {name: people.add(f"{name}@{domain}", council=council) for name in members}
+
+
+def name_person(tx, person, name: str) -> None:
+    """Give the person a display name (people choose theirs on the account page)."""
+    tx.execute("UPDATE people SET name = ? WHERE id = ?", (name, person.id))
+
+
+def open_round(tx, council: str, at: int, opened_by=None, edition: str = "2026"):
+    """A round of the council's self-assessment, open (opened by a person, or None for the operator)."""
+    from functions.assessment import rounds
+
+    return rounds.open_round(tx, council, edition, opened_by.id if opened_by else None, at)
+
+
+def answers(spec: dict) -> dict:
+    """Answers from {statement: (current, ambition, comment)}."""
+    from functions.assessment.responses import Answer
+
+    return {sid: Answer(sid, current, ambition, comment) for sid, (current, ambition, comment) in spec.items()}
+
+
+def same_answers(statements, current: str, ambition: str = "reviews", comment: str = "") -> dict:
+    """The same answer to every one of `statements`."""
+    return answers({sid: (current, ambition, comment) for sid in statements})
+
+
+def answer(tx, round_id: str, person, given: dict, at: int, role: str | None = None, routes=(), submit: bool = True) -> None:
+    """The person's whole response to the round, submitted unless told otherwise, as a first save."""
+    from functions.assessment import responses
+
+    responses.save(
+        tx, round_id, person.id, based_on=0, respondent_role=role, routes=tuple(routes), answers=given, submit=submit, at=at
+    )
+
+
+def draft_consensus(tx, round_id: str, sid: str, current: str, ambition: str, at: int, rationale: str = "", person=None) -> None:
+    """The super-user's first draft of the consensus on one statement."""
+    from functions.consensus import store as consensus
+
+    person_id = person.id if person else None
+    consensus.save_draft(
+        tx, round_id, sid, current=current, ambition=ambition, rationale=rationale, based_on=0, person_id=person_id, at=at
+    )
+
+
+def publish_consensus(
+    tx, r, edition, at: int, agreed: dict | None = None, council_type="unitary", sharing="council", routes=("community-focus-and-prevention",)
+) -> None:
+    """Publish the round's consensus: first drafted from `agreed` ({statement: (current, ambition, rationale)})
+    with `routes`, or, with no `agreed`, the drafts as they are (publishing again, with another sharing choice)."""
+    from functions.consensus import store as consensus
+
+    if agreed is not None:
+        for sid, (current, ambition, rationale) in agreed.items():
+            draft_consensus(tx, r.id, sid, current, ambition, at, rationale)
+        consensus.save_routes(tx, r.id, routes, based_on=0, person_id=None, at=at)
+    seen = consensus.fingerprint(consensus.drafts(tx, r.id), consensus.routes_draft(tx, r.id))
+    consensus.publish(tx, r, edition, council_type, sharing=sharing, seen=seen, person_id=None, at=at)
 
 
 FAST = os.environ.get("TIE_TEST_TIER") == "fast"  # `make test-fast`: the quick tier

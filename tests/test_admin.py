@@ -123,7 +123,7 @@ CRAFTED = "=?utf-8?q?attacker=40evil.com?=,nobody@aberdeencity.gov.uk"  # accept
 
 
 def test_stored_addresses_that_are_not_plain_are_listed_and_the_person_can_be_erased_on_either_database(tie_on):
-    from functions.feedback.feedback import Feedback, record
+    from functions.feedback.store import Feedback, record
 
     assert tie_on("admin", "check", "addresses")[:2] == (0, "Every stored address is one plain address.\n")
     store = tie_on.store()

@@ -74,9 +74,9 @@ def _suggest(base: str, client: str) -> int:
 
 def _limited_together(base: str, first: str, second: str) -> bool:
     """Whether `second` is refused once `first` has used up the per-client feedback limit."""
-    from functions.feedback import feedback
+    from functions.feedback import submission
 
-    assert all(_suggest(base, first) == 200 for _ in range(feedback.TEXTS.hits))
+    assert all(_suggest(base, first) == 200 for _ in range(submission.TEXTS.hits))
     assert _suggest(base, first) == 429
     return _suggest(base, second) == 429
 

@@ -14,22 +14,28 @@ body, such as `answers.PLC-01.ambition`) finds the field it is about:
     name respondent_role   first radio id respondent_role
     name routes            first checkbox id routes
 
-Everything here is plain HTML that works without JavaScript; `problems` map a `where` to the
-words shown beside the field and in the error summary (the GOV.UK error summary pattern).
+Everything here is plain HTML that works without JavaScript, written by the macros of
+functions/templates/assessment/form.html (autoescaped) with the app's Jinja environment (`env`, which
+pages pass; without one, the same environment without a built site); this module works out what each
+piece shows. `problems` map a `where` to the words shown beside the field and in the error summary (the
+GOV.UK error summary pattern).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from markupsafe import Markup
 
-from functions.feedback.links import unclear_link
+from functions.web import templates
 from model import vocabulary as v
 from model.questionnaire import Edition, Statement, Theme
 
+TEMPLATE = "assessment/form.html"  # the macros that write the form's HTML
 ABOUT = "about"
 REVIEW = "review"
 CHOICES = (*v.STAGES.terms, v.DONT_KNOW)
@@ -101,24 +107,25 @@ def title(current: Step, total: int, problems: Mapping[str, str]) -> str:
     return f"Error: {text}" if problems else text
 
 
-# -- pieces of the page ---------------------------------------------------------------------------
+# -- pieces of the page: what each shows, rendered by the macros of templates/assessment/form.html -------
 
 
-def progress(edition: Edition, current: Step, base: str) -> Markup:
+@functools.cache
+def _plain_templates() -> Environment:
+    """The app's Jinja environment as `web.templates` makes it, without a built site: for the pieces rendered outside a request."""
+    return templates(None)
+
+
+def _macros(env: Environment | None):
+    return (env or _plain_templates()).get_template(TEMPLATE).module
+
+
+def progress(edition: Edition, current: Step, base: str, *, env: Environment | None = None) -> Markup:
     """Where the person is in the form: "Step 2 of 7" and the list of steps, each a link (answers are saved)."""
-    all_steps = steps(edition)
-    items = []
-    for s in all_steps:
-        here = ' aria-current="step"' if s.slug == current.slug else ""
-        items.append(f'<li><a href="{escape(base + s.slug)}"{here}>{escape(s.title)}</a></li>')
-    return Markup(
-        '<nav class="tie-progress" aria-label="Steps of the self-assessment">'
-        f'<p class="tie-progress__count">Step {current.number} of {len(all_steps)}</p>'
-        f'<ol class="tie-progress__steps">{"".join(items)}</ol></nav>'
-    )
+    return _macros(env).progress(steps(edition), current, base)
 
 
-def error_summary(problems: Mapping[str, str], href: Mapping[str, str] | None = None) -> Markup:
+def error_summary(problems: Mapping[str, str], href: Mapping[str, str] | None = None, *, env: Environment | None = None) -> Markup:
     """The error summary for the top of the page: every problem, each a link to its field.
 
     `href` may give a link for a `where` (on the review page, the field lives on another step).
@@ -128,13 +135,8 @@ def error_summary(problems: Mapping[str, str], href: Mapping[str, str] | None = 
     items = []
     for where, says in problems.items():
         target = (href or {}).get(where) or (f"#{field_id(where)}" if field_id(where) else None)
-        label = escape(_summary_text(where, says))
-        items.append(f'<li><a href="{escape(target)}">{label}</a></li>' if target else f"<li>{label}</li>")
-    return Markup(
-        '<div class="tie-error-summary" aria-labelledby="tie-error-summary-title" role="alert" tabindex="-1">'
-        '<h2 class="tie-error-summary__title" id="tie-error-summary-title">There is a problem</h2>'
-        f'<ul class="tie-error-summary__list">{"".join(items)}</ul></div>'
-    )
+        items.append((target, _summary_text(where, says)))
+    return _macros(env).error_summary(items)
 
 
 def _summary_text(where: str, says: str) -> str:
@@ -144,155 +146,79 @@ def _summary_text(where: str, says: str) -> str:
     return says
 
 
-def _error(field: str, says: str | None) -> str:
-    if not says:
-        return ""
-    return f'<p class="tie-error-message" id="{field}-error"><span class="visually-hidden">Error:</span> {escape(says)}</p>'
-
-
 def _problem_for(problems: Mapping[str, str], *wheres: str) -> str | None:
     return next((problems[w] for w in wheres if w in problems), None)
 
 
-def _radios(sid: str, part: str, chosen: str | None, says: str | None) -> str:
-    base = f"{sid}-{part}"
-    items = []
-    for i, term in enumerate(CHOICES):
-        rid = base if i == 0 else f"{base}-{term.id}"
-        if term is v.DONT_KNOW:
-            items.append('<p class="tie-radios__or">or</p>')
-        checked = " checked" if chosen == term.id else ""
-        items.append(
-            f'<div class="tie-radios__item"><input class="tie-radios__input" type="radio" id="{rid}" name="{sid}.{part}" '
-            f'value="{term.id}"{checked}><label class="tie-radios__label" for="{rid}">{escape(term.label)}</label></div>'
-        )
-    described = f' aria-describedby="{base}-error"' if says else ""
-    group = " tie-form-group--error" if says else ""
-    return (
-        f'<div class="tie-form-group{group}"><fieldset class="tie-fieldset tie-radios"{described}>'
-        f'<legend class="tie-fieldset__legend tie-fieldset__legend--s">{QUESTIONS[part]}</legend>'
-        f'{_error(base, says)}<div class="tie-radios__items">{"".join(items)}</div></fieldset></div>'
-    )
-
-
-def _comment(sid: str, value: str, says: str | None) -> str:
-    cid = f"{sid}-comment"
-    described = f"{cid}-hint" + (f" {cid}-error" if says else "")
-    group = " tie-form-group--error" if says else ""
-    return (
-        f'<div class="tie-form-group{group}"><label class="tie-label" for="{cid}">Comment (optional)</label>'
-        f'<p class="tie-hint" id="{cid}-hint">Anything your council\'s discussion should know. Up to 2,000 characters.</p>'
-        f'{_error(cid, says)}<textarea class="tie-textarea" id="{cid}" name="{sid}.comment" rows="3" '
-        f'aria-describedby="{described}">{escape(value)}</textarea></div>'
-    )
-
-
-def statement_fields(s: Statement, council_type: str | None, answer: Mapping[str, Any], problems: Mapping[str, str]) -> str:
+def statement_fields(
+    s: Statement, council_type: str | None, answer: Mapping[str, Any], problems: Mapping[str, str], *, env: Environment | None = None
+) -> Markup:
     """One statement: a fieldset (legend: the statement; hint: its help) with both radio groups and the comment.
 
     A statement that does not apply to the council's type is shown, marked not applicable, with no fields.
     """
+    macros = _macros(env)
     if not s.applies(council_type):
         kind = v.COUNCIL_TYPES.label(council_type).lower() + "s" if council_type in v.COUNCIL_TYPES else "your council"
-        return (
-            f'<section class="tie-statement tie-statement--na" id="{s.id}" aria-labelledby="{s.id}-text">'
-            f'<p class="tie-statement__text" id="{s.id}-text"><span class="tie-statement__id">{s.id}</span> {escape(s.text)}</p>'
-            f'<p class="tie-statement__na"><strong>Not applicable.</strong> This statement does not apply to {escape(kind)}, '
-            "so there is nothing to answer.</p></section>"
-        )
+        return macros.not_applicable(s, kind)
     where = f"answers.{s.id}"
-    current = _problem_for(problems, f"{where}.current", where)
-    ambition = _problem_for(problems, f"{where}.ambition")
-    comment = _problem_for(problems, f"{where}.comment")
-    error = " tie-statement--error" if current or ambition or comment else ""
-    return (
-        f'<div class="tie-statement{error}" id="{s.id}"><fieldset class="tie-fieldset" aria-describedby="{s.id}-help">'
-        f'<legend class="tie-fieldset__legend tie-statement__text"><span class="tie-statement__id">{s.id}</span> {escape(s.text)}</legend>'
-        f'<p class="tie-hint" id="{s.id}-help">{escape(s.help)}</p>'
-        + unclear_link(s.id)
-        + _radios(s.id, "current", _choice(answer.get("current")), current)
-        + _radios(s.id, "ambition", _choice(answer.get("ambition")), ambition)
-        + _comment(s.id, str(answer.get("comment") or ""), comment)
-        + "</fieldset></div>"
-    )
+    says = {
+        "current": _problem_for(problems, f"{where}.current", where),
+        "ambition": _problem_for(problems, f"{where}.ambition"),
+        "comment": _problem_for(problems, f"{where}.comment"),
+    }
+    chosen = {part: _choice(answer.get(part)) for part in ("current", "ambition")}
+    return macros.statement(s, QUESTIONS, CHOICES, v.DONT_KNOW.id, chosen, str(answer.get("comment") or ""), says)
 
 
 def _choice(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def scale() -> Markup:
+def scale(*, env: Environment | None = None) -> Markup:
     """What the stages mean, in a disclosure at the top of each theme."""
-    rows = "".join(f"<dt>{escape(t.label)}</dt><dd>{escape(t.description)}</dd>" for t in CHOICES)
-    return Markup(
-        f'<details class="tie-details"><summary>What the stages mean</summary><dl class="tie-scale">{rows}</dl></details>'
-    )
+    return _macros(env).scale(CHOICES)
 
 
-def about_fields(edition: Edition, values: Mapping[str, Any], problems: Mapping[str, str]) -> str:
+def about_fields(edition: Edition, values: Mapping[str, Any], problems: Mapping[str, str], *, env: Environment | None = None) -> Markup:
     """Whether the person is an officer or a councillor, and the routes to change the council favours."""
-    role = values.get("respondent_role")
-    role_says = _problem_for(problems, "respondent_role")
-    options = [*v.RESPONDENT_ROLES.terms, v.Term(ROLE_NOT_SAID, "I would rather not say", "")]
-    radios = "".join(
-        f'<div class="tie-radios__item"><input class="tie-radios__input" type="radio" id="{"respondent_role" if i == 0 else "respondent_role-" + t.id}" '
-        f'name="respondent_role" value="{t.id}"{" checked" if role == t.id else ""}>'
-        f'<label class="tie-radios__label" for="{"respondent_role" if i == 0 else "respondent_role-" + t.id}">{escape(t.label)}</label></div>'
-        for i, t in enumerate(options)
-    )
-    role_described = "respondent_role-hint" + (" respondent_role-error" if role_says else "")
-    chosen = values.get("routes") or []
+    roles = [*v.RESPONDENT_ROLES.terms, v.Term(ROLE_NOT_SAID, "I would rather not say", "")]
     routes_says = next((says for where, says in problems.items() if where.startswith("routes")), None)
-    boxes = "".join(
-        f'<div class="tie-checkboxes__item"><input class="tie-checkboxes__input" type="checkbox" id="{"routes" if i == 0 else "routes-" + t.id}" '
-        f'name="routes" value="{t.id}"{" checked" if t.id in chosen else ""} aria-describedby="routes-{t.id}-hint">'
-        f'<label class="tie-checkboxes__label" for="{"routes" if i == 0 else "routes-" + t.id}">{escape(t.label)}</label>'
-        f'<p class="tie-hint tie-checkboxes__hint" id="routes-{t.id}-hint">{escape(t.description)}</p></div>'
-        for i, t in enumerate(v.ROUTES.terms)
-    )
-    routes_described = "routes-hint" + (" routes-error" if routes_says else "")
-    return (
-        f'<div class="tie-form-group{" tie-form-group--error" if role_says else ""}">'
-        f'<fieldset class="tie-fieldset tie-radios" aria-describedby="{role_described}">'
-        '<legend class="tie-fieldset__legend tie-fieldset__legend--m">Are you an officer or a councillor?</legend>'
-        '<p class="tie-hint" id="respondent_role-hint">Your council\'s super-user can then set officers\' and councillors\' '
-        "views side by side. You do not have to say.</p>"
-        f'{_error("respondent_role", role_says)}<div class="tie-radios__items">{radios}</div></fieldset></div>'
-        f'<div class="tie-form-group{" tie-form-group--error" if routes_says else ""}">'
-        f'<fieldset class="tie-fieldset tie-checkboxes" aria-describedby="{routes_described}">'
-        f'<legend class="tie-fieldset__legend tie-fieldset__legend--m">{escape(edition.ambition_question)}</legend>'
-        f'<p class="tie-hint" id="routes-hint">{escape(edition.ambition_help)} Select all that apply.</p>'
-        f"{_error('routes', routes_says)}{boxes}</fieldset></div>"
+    return _macros(env).about(
+        edition,
+        roles,
+        values.get("respondent_role"),
+        _problem_for(problems, "respondent_role"),
+        v.ROUTES.terms,
+        values.get("routes") or [],
+        routes_says,
     )
 
 
 def step_fields(
-    edition: Edition, current: Step, council_type: str | None, values: Mapping[str, Any], problems: Mapping[str, str]
+    edition: Edition,
+    current: Step,
+    council_type: str | None,
+    values: Mapping[str, Any],
+    problems: Mapping[str, str],
+    *,
+    env: Environment | None = None,
 ) -> Markup:
     """The fields of one step (not the review step), with the problems beside them."""
     if current.slug == ABOUT:
-        return Markup(about_fields(edition, values, problems))
+        return about_fields(edition, values, problems, env=env)
     answers = values.get("answers") or {}
-    parts = [f'<p class="tie-lede">{escape(current.theme.introduction)}</p>', str(scale())]
-    parts += [statement_fields(s, council_type, answers.get(s.id) or {}, problems) for s in step_statements(current)]
-    return Markup("".join(parts))
+    parts = [Markup('<p class="tie-lede">{}</p>').format(current.theme.introduction), scale(env=env)]
+    parts += [statement_fields(s, council_type, answers.get(s.id) or {}, problems, env=env) for s in step_statements(current)]
+    return Markup("").join(parts)
 
 
-def buttons(current: Step) -> Markup:
+def buttons(current: Step, *, env: Environment | None = None) -> Markup:
     """Save and continue (the default, so Enter continues), and save and come back later."""
-    if current.slug == REVIEW:
-        return Markup(
-            '<div class="tie-button-group"><button class="tie-button" type="submit" name="action" value="submit">Submit your answers</button></div>'
-        )
-    return Markup(
-        '<div class="tie-button-group">'
-        '<button class="tie-button" type="submit" name="action" value="continue">Save and continue</button>'
-        '<button class="tie-button tie-button--secondary" type="submit" name="action" value="later">Save and come back later</button>'
-        "</div>"
-    )
+    return _macros(env).buttons(current.slug == REVIEW)
 
 
-def review(edition: Edition, council_type: str | None, values: Mapping[str, Any], base: str) -> Markup:
+def review(edition: Edition, council_type: str | None, values: Mapping[str, Any], base: str, *, env: Environment | None = None) -> Markup:
     """Every answer so far, by step, each with a link to change it."""
     answers = values.get("answers") or {}
     role = values.get("respondent_role")
@@ -309,7 +235,7 @@ def review(edition: Edition, council_type: str | None, values: Mapping[str, Any]
             f"{base}{ABOUT}#routes",
         ),
     ]
-    out = [f'<h2 class="tie-review__heading">{escape(steps(edition)[0].title)}</h2>', _summary_list(about_rows)]
+    sections = [(steps(edition)[0].title, about_rows)]
     for theme in edition.themes:
         rows = []
         for s in theme.statements:
@@ -323,27 +249,14 @@ def review(edition: Edition, council_type: str | None, values: Mapping[str, Any]
             if a.get("comment"):
                 shown += f". Comment: {a['comment']}"
             rows.append((f"{s.id} {s.text}", shown, f"{base}{theme.id}#{s.id}"))
-        out.append(f'<h2 class="tie-review__heading">{escape(theme.label)}</h2>')
-        out.append(_summary_list(rows))
-    return Markup("".join(out))
+        sections.append((theme.label, rows))
+    return _macros(env).review(sections)
 
 
 def _stage(choice: Any) -> str:
     if choice == v.DONT_KNOW.id:
         return v.DONT_KNOW.label
     return v.STAGES.label(choice) if choice in v.STAGES else "Not answered"
-
-
-def _summary_list(rows: Sequence[tuple[str, str, str | None]]) -> str:
-    items = []
-    for key, value, change in rows:
-        link = (
-            f'<dd class="tie-summary__actions"><a href="{escape(change)}">Change<span class="visually-hidden"> {escape(key)}</span></a></dd>'
-            if change
-            else '<dd class="tie-summary__actions"></dd>'
-        )
-        items.append(f'<div class="tie-summary__row"><dt>{escape(key)}</dt><dd>{escape(value)}</dd>{link}</div>')
-    return f'<dl class="tie-summary">{"".join(items)}</dl>'
 
 
 # -- reading a submitted step back -----------------------------------------------------------------

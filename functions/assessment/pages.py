@@ -219,6 +219,7 @@ def _page(
         links = {w: f"{a.base}{form.step_of(a.edition, w)}#{form.field_id(w)}" for w in problems if form.step_of(a.edition, w)}
     all_steps = form.steps(a.edition)
     previous = all_steps[step.number - 2] if step.number > 1 else None
+    env = request.app.state.templates  # the form's pieces are rendered with the page's own environment
     return render(
         request,
         "assessment/step.html",
@@ -228,12 +229,12 @@ def _page(
         step=step,
         previous=previous,
         version=values.get("version", 0),
-        summary=form.error_summary(problems, links),
-        progress=form.progress(a.edition, step, a.base),
-        fields=form.review(a.edition, a.council.type, values, a.base)
+        summary=form.error_summary(problems, links, env=env),
+        progress=form.progress(a.edition, step, a.base, env=env),
+        fields=form.review(a.edition, a.council.type, values, a.base, env=env)
         if step.slug == form.REVIEW
-        else form.step_fields(a.edition, step, a.council.type, values, problems),
-        buttons=form.buttons(step) if a.round.is_open else "",
+        else form.step_fields(a.edition, step, a.council.type, values, problems, env=env),
+        buttons=form.buttons(step, env=env) if a.round.is_open else "",
         conflict=conflict,
     )
 

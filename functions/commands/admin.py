@@ -130,7 +130,7 @@ def perform(args, store, reg, now: int, outbox=None) -> list[str]:
     """Do what the arguments ask; returns the lines to print. Raises AdminError, or Found for a check that found something.
     `outbox` is the outbox folder, from which an erased person's emails go too."""
     from functions import audit
-    from functions.councils import councils, memberships
+    from functions.councils import domains, memberships
     from functions.people import addresses, privacy, sessions, two_factor
     from functions.people import store as people
 
@@ -142,12 +142,12 @@ def perform(args, store, reg, now: int, outbox=None) -> list[str]:
             if problem:
                 raise AdminError(problem)
             if args.action == "add":
-                added = councils.add_domain(tx, code, domain, now)
+                added = domains.add_domain(tx, code, domain, now)
                 audit.record(tx, now, "council-domain.added", actor=None, council=code, domain=domain)
                 return [
                     f"{domain} {'now belongs' if added else 'already belonged'} to {code}: people signing in with it join {code}."
                 ]
-            if not councils.remove_domain(tx, code, domain):
+            if not domains.remove_domain(tx, code, domain):
                 raise AdminError(f"domain: {domain} is not registered for {code} (see `tie admin list domains {code}`)")
             audit.record(tx, now, "council-domain.removed", actor=None, council=code, domain=domain)
             return [f"{domain} no longer belongs to {code}; its members stay members."]
@@ -212,14 +212,14 @@ def perform(args, store, reg, now: int, outbox=None) -> list[str]:
 
 
 def _list(tx, args, reg) -> list[str]:
-    from functions.councils import councils, memberships
+    from functions.councils import domains, memberships
     from functions.people import store as people
 
     if args.kind == "councils":
         return [f"{c.code}\t{c.name}\t{c.type}\t{c.nation}\t{c.region}" for c in reg.sorted()]
     if args.kind == "domains":
         code = _council(reg, args.council) if args.council else None
-        rows = councils.domains(tx, code)
+        rows = domains.domains(tx, code)
         return [f"{r['council']}\t{r['domain']}" for r in rows] or ["(no domains registered)"]
     if args.kind == "members":
         code = _council(reg, args.council)

@@ -90,18 +90,7 @@ def accept(tx: Tx, secret_key: str, token: str, person: Person, now: int) -> mem
         raise NotYours()
     if tx.execute("UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL", (now, invitation.id)) != 1:
         return None
-    joined = memberships.add(tx, person.id, invitation.council, invitation.role, "invitation", now)
-    audit.record(
-        tx,
-        now,
-        "membership.joined",
-        actor=person.pseudonym,
-        subject=person.pseudonym,
-        council=invitation.council,
-        how="invitation",
-        role=joined.role,
-    )
-    return joined
+    return memberships.join(tx, person, invitation.council, invitation.role, "invitation", now)
 
 
 def pending(tx: Tx, council: str) -> list[Invitation]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functions import audit
 from functions.store import Tx
 
 ROLES = ("member", "super-user")
@@ -110,6 +111,16 @@ def add(tx: Tx, person_id: str, council_code: str, role: str, joined_by: str, no
         tx.execute("UPDATE memberships SET role = 'super-user' WHERE person_id = ? AND council = ?", (person_id, council_code))
         return Membership(council_code, role, current.respondent_role, person_id)
     return current
+
+
+def join(tx: Tx, person, council_code: str, role: str, how: str, now: int) -> Membership:
+    """The person joins the council by themselves (`how`: by invitation, or by their email's domain): added, and
+    audited as they joined, by pseudonym."""
+    joined = add(tx, person.id, council_code, role, how, now)
+    audit.record(
+        tx, now, "membership.joined", actor=person.pseudonym, subject=person.pseudonym, council=council_code, how=how, role=joined.role
+    )
+    return joined
 
 
 def _lock_council(tx: Tx, council_code: str) -> None:

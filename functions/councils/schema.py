@@ -86,7 +86,7 @@ def schemas(edition: Edition) -> dict:
 
 
 def paths(edition: Edition) -> dict:
-    """functions/councils/councils.py's endpoints."""
+    """functions/councils/api.py's endpoints."""
     return {
         "/councils": {
             "get": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from functions.store import Tx
+from functions.store import Store, Tx
 
 
 class HoldsRealResponses(Exception):
@@ -26,6 +26,13 @@ def get(tx: Tx) -> Demo | None:
 
 def holds_demo(tx: Tx) -> bool:
     return get(tx) is not None
+
+
+def marked(store: Store) -> bool:
+    """Whether the database holds demo data now: one read of one row by its key, outside any transaction,
+    cheap enough to ask on every page served (functions/demo/banner.py), so that `tie demo` run while the
+    app serves shows on the next page."""
+    return bool(store.read("SELECT 1 AS marked FROM demo_data WHERE id = 1"))
 
 
 def real_rounds(tx: Tx) -> int:

@@ -1,4 +1,4 @@
-"""Passwordless sign-in by emailed link, and signing out.
+"""Passwordless sign-in by emailed link: the links, their limits, and signing an address in (pages: signin_pages.py).
 
 A link works once, for 15 minutes, and is kept only as a keyed hash. Opening it shows a
 "Sign in" button and only the POST signs in, because council mail scanners open links before
@@ -21,22 +21,15 @@ limit tells the client only about itself.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
-
 from functions import audit
-from functions.councils import councils
+from functions.councils import domains
 from functions.ids import digest, new_token
-from functions.mail import Message, send_later
+from functions.mail import Message
 from functions.people import addresses, sessions
 from functions.people import store as people
 from functions.store import Tx
-from functions.web import blocking, form, render
 from functions.web.local_paths import local_path
-from functions.web.ratelimit import Limit, RateLimited, client_key, hit
+from functions.web.ratelimit import Limit, hit
 
 LINK_VALID = 15 * 60  # seconds; the privacy notice states the same
 PURPOSE = "sign-in-link"
@@ -124,12 +117,24 @@ def sign_in(
     Returns (the session cookie's value, the person, codes of councils joined now)."""
     person, _ = people.find_or_create(tx, email, now)
     people.seen(tx, person.id, now)
-    joined = councils.join_by_domain(tx, person, now)
+    joined = domains.join_by_domain(tx, person, now)
     if old_session_id:
         sessions.revoke(tx, old_session_id, now)
     token, _session = sessions.create(tx, secret_key, person.id, now)
     audit.record(tx, now, "signed-in", actor=person.pseudonym)
     return token, person, joined
+
+
+def mails_limited(tx: Tx, key: str, email: str, now: int) -> bool:
+    """Whether the address has had its emails (see the module's docstring), counting this request.
+    Narrowest first, so that a wider count only counts requests the narrower ones let through."""
+    if hit(tx, key, ADDRESS_MAILS, email, now):
+        return True
+    if people.by_email(tx, email) is not None:  # someone has it (signed in with it, or was named by it): on its own only
+        return False
+    if addresses.mailbox(email) != email and hit(tx, key, TAGGED_MAILS, addresses.mailbox(email), now):
+        return True
+    return bool(hit(tx, key, DOMAIN_MAILS, addresses.domain_of(email), now))
 
 
 def link_message(settings, email: str, token: str) -> Message:
@@ -143,139 +148,3 @@ def link_message(settings, email: str, token: str) -> Message:
             "If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.\n"
         ),
     )
-
-
-# -- pages -------------------------------------------------------------------------------------
-
-
-async def sign_in_page(request: Request) -> Response:
-    return render(
-        request,
-        "auth/sign_in.html",
-        page_title="Sign in",
-        next=local_path(request.query_params.get("next")),
-        email="",
-        problems=[],
-    )
-
-
-def _ask(app, email: str, client: str, next_path: str) -> tuple[int, str | None]:
-    """(seconds the client must wait, or 0; the token to mail, or None when the address has had its emails)."""
-    settings, now = app.state.settings, app.state.clock.now()
-    with app.state.store.transaction() as tx:
-        wait = hit(tx, settings.secret_key, CLIENT_LIMIT, client, now)
-        if wait:
-            return wait, None
-        if _mails_limited(tx, settings.secret_key, email, now):
-            keep_newest_link(tx, email, now)
-            return 0, None
-        return 0, request_link(tx, settings.secret_key, email, next_path, now)
-
-
-def _mails_limited(tx: Tx, key: str, email: str, now: int) -> bool:
-    """Whether the address has had its emails (see the module's docstring), counting this request.
-    Narrowest first, so that a wider count only counts requests the narrower ones let through."""
-    if hit(tx, key, ADDRESS_MAILS, email, now):
-        return True
-    if people.by_email(tx, email) is not None:  # someone has it (signed in with it, or was named by it): on its own only
-        return False
-    if addresses.mailbox(email) != email and hit(tx, key, TAGGED_MAILS, addresses.mailbox(email), now):
-        return True
-    return bool(hit(tx, key, DOMAIN_MAILS, addresses.domain_of(email), now))
-
-
-async def ask_for_link(request: Request) -> Response:
-    data = await form(request)
-    email = addresses.canonical(str(data.get("email", "")))
-    next_path = local_path(data.get("next"))
-    problem = addresses.problem(email)
-    if problem:
-        return render(
-            request, "auth/sign_in.html", status=422, page_title="Sign in", next=next_path, email=email, problems=[problem]
-        )
-    client = client_key(request)
-    wait, token = await blocking(_ask, request.app, email, client, next_path)
-    if wait:
-        raise RateLimited(wait)
-    response = render(request, "auth/check_email.html", page_title="Check your email", email=email, minutes=LINK_VALID // 60)
-    if token:  # otherwise the address has had its emails for the hour, and the newest still works: the same page either way
-        response.background = send_later(
-            request.app.state.mailer, link_message(request.app.state.settings, email, token), "a sign-in link"
-        )
-    return response
-
-
-def _usable(app, token: str) -> bool:
-    with app.state.store.transaction(write=False) as tx:
-        return link_usable(tx, app.state.settings.secret_key, token, app.state.clock.now())
-
-
-def _gone(request: Request) -> Response:
-    return render(
-        request, "auth/link_gone.html", status=410, page_title="This sign-in link has expired", minutes=LINK_VALID // 60
-    )
-
-
-async def link_page(request: Request) -> Response:
-    token = request.query_params.get("token", "")
-    if not token or not await blocking(_usable, request.app, token):
-        return _gone(request)
-    return render(request, "auth/link.html", page_title="Sign in", token=token)
-
-
-def _use(app, token: str, old_session_id: str | None):
-    settings, now = app.state.settings, app.state.clock.now()
-    with app.state.store.transaction() as tx:
-        used = use_link(tx, settings.secret_key, token, now)
-        if used is None:
-            return None
-        email, next_path = used
-        cookie_value, person, joined = sign_in(tx, settings.secret_key, email, now, old_session_id)
-        return cookie_value, next_path, joined
-
-
-async def use_link_page(request: Request) -> Response:
-    data = await form(request)
-    old = request.state.session.id if request.state.session else None
-    result = await blocking(_use, request.app, str(data.get("token", "")), old)
-    if result is None:
-        return _gone(request)
-    cookie_value, next_path, joined = result
-    target = next_path or "/app/account"
-    if joined and not next_path:
-        target = "/app/account?joined=" + quote(",".join(joined))
-    response = RedirectResponse(target, status_code=303)
-    response.headers.append("Set-Cookie", sessions.cookie(cookie_value))
-    return response
-
-
-def _sign_out(app, session, everywhere: bool) -> None:
-    now = app.state.clock.now()
-    with app.state.store.transaction() as tx:
-        if everywhere:
-            sessions.revoke_all(tx, session.person_id, now)
-        else:
-            sessions.revoke(tx, session.id, now)
-        person = people.by_id(tx, session.person_id)
-        audit.record(tx, now, "signed-out-everywhere" if everywhere else "signed-out", actor=person.pseudonym if person else None)
-
-
-async def sign_out(request: Request) -> Response:
-    data = await form(request)
-    everywhere = request.url.path.endswith("/everywhere") or data.get("everywhere") == "yes"
-    if request.state.session:
-        await blocking(_sign_out, request.app, request.state.session, everywhere)
-    request.state.person = None
-    response = render(request, "auth/signed_out.html", page_title="You have signed out", everywhere=everywhere)
-    response.headers.append("Set-Cookie", sessions.clear_cookie())
-    return response
-
-
-page_routes = [
-    Route("/sign-in", sign_in_page, methods=["GET"]),
-    Route("/sign-in", ask_for_link, methods=["POST"]),
-    Route("/sign-in/link", link_page, methods=["GET"]),
-    Route("/sign-in/link", use_link_page, methods=["POST"]),
-    Route("/sign-out", sign_out, methods=["POST"]),
-    Route("/sign-out/everywhere", sign_out, methods=["POST"]),
-]

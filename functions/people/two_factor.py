@@ -1,4 +1,4 @@
-"""The second factor: a time-based code (TOTP) from an authenticator app, with single-use recovery codes.
+"""The second factor: a time-based code (TOTP) from an authenticator app, with single-use recovery codes (pages: two_factor_pages.py).
 
 Reading other people's answers, and managing a council's members, needs a session whose second
 factor was verified. The TOTP secret is never stored: it is derived from the app's secret key and
@@ -17,18 +17,11 @@ import secrets
 import pyotp
 import segno
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
-from functions import audit, guards
 from functions.ids import digest, new_token
-from functions.people import sessions
 from functions.people.store import Person
 from functions.store import Tx
-from functions.web import blocking, form, render
-from functions.web.local_paths import local_path
-from functions.web.ratelimit import Limit, RateLimited, hit
+from functions.web.ratelimit import Limit
 
 ISSUER = "Exchange"
 STEP = 30  # seconds per code, as authenticator apps expect
@@ -140,109 +133,3 @@ def reset(tx: Tx, person_id: str) -> bool:
     """Remove the person's second factor (an operator does this when both phone and codes are lost)."""
     tx.execute("DELETE FROM recovery_codes WHERE person_id = ?", (person_id,))
     return tx.execute("DELETE FROM two_factor WHERE person_id = ?", (person_id,)) == 1
-
-
-# -- pages -------------------------------------------------------------------------------------
-
-
-def _page_state(app, person: Person) -> dict:
-    now = app.state.clock.now()
-    with app.state.store.transaction() as tx:
-        state = status(tx, person.id)
-        if state == "on":
-            return {"state": state, "left": recovery_codes_left(tx, person.id)}
-        salt = begin(tx, person.id, now)
-    key = app.state.settings.secret_key
-    link = uri(key, salt, person)
-    text = secret(key, salt)
-    return {"state": "pending", "secret": " ".join(text[i : i + 4] for i in range(0, len(text), 4)), "qr": qr_svg(link)}
-
-
-async def page(request: Request) -> Response:
-    person = await guards.require_person(request)
-    view = await blocking(_page_state, request.app, person)
-    return render(
-        request,
-        "auth/two_factor.html",
-        page_title="Second factor" if view["state"] == "on" else "Set up your second factor",
-        next=local_path(request.query_params.get("next")),
-        verified=request.state.session.mfa_verified,
-        problem="",
-        **view,
-    )
-
-
-def _attempt(app, person: Person, session_id: str, code: str, setting_up: bool):
-    """Check a code (or a recovery code). Returns ('ok', recovery codes or None) / ('wrong', None) / ('wait', seconds)."""
-    key, now = app.state.settings.secret_key, app.state.clock.now()
-    with app.state.store.transaction() as tx:
-        wait = hit(tx, key, ATTEMPTS, person.id, now)
-        if wait:
-            return "wait", wait
-        if setting_up:
-            codes = confirm(tx, key, person.id, code, now)
-            ok, how = codes is not None, "set-up"
-        else:
-            codes = None
-            ok, how = check_code(tx, key, person.id, code, now), "code"
-            if not ok and status(tx, person.id) == "on" and use_recovery_code(tx, key, person.id, code, now):
-                ok, how = True, "recovery-code"
-        if not ok:
-            return "wrong", None
-        sessions.mark_second_factor(tx, session_id, now)
-        audit.record(tx, now, "two-factor.verified", actor=person.pseudonym, how=how)
-        return "ok", codes
-
-
-async def submit(request: Request) -> Response:
-    person = await guards.require_person(request)
-    data = await form(request)
-    next_path = local_path(data.get("next"))
-    setting_up = request.url.path.endswith("/two-factor")
-    outcome, extra = await blocking(
-        _attempt, request.app, person, request.state.session.id, str(data.get("code", "")), setting_up
-    )
-    if outcome == "wait":
-        raise RateLimited(extra)
-    if outcome == "wrong":
-        view = await blocking(_page_state, request.app, person)
-        problem = f"code: expected {CODE_EXPECTED}" + ("" if setting_up else ", or one of your recovery codes (like ABCDE-FGHJK)")
-        return render(
-            request,
-            "auth/two_factor.html",
-            status=422,
-            page_title="Check the code",
-            next=next_path,
-            verified=False,
-            problem=problem,
-            **view,
-        )
-    if extra:
-        return render(
-            request, "auth/recovery_codes.html", page_title="Your recovery codes", codes=extra, next=next_path or "/app/account"
-        )
-    return RedirectResponse(next_path or "/app/account", status_code=303)
-
-
-def _new_codes(app, person: Person) -> list[str]:
-    with app.state.store.transaction() as tx:
-        codes = new_recovery_codes(tx, app.state.settings.secret_key, person.id)
-        audit.record(tx, app.state.clock.now(), "two-factor.new-recovery-codes", actor=person.pseudonym)
-        return codes
-
-
-async def regenerate(request: Request) -> Response:
-    person = await guards.require_person(request)
-    await form(request)
-    if not request.state.session.mfa_verified:
-        return RedirectResponse("/app/security/two-factor", status_code=303)
-    codes = await blocking(_new_codes, request.app, person)
-    return render(request, "auth/recovery_codes.html", page_title="Your new recovery codes", codes=codes, next="/app/account")
-
-
-page_routes = [
-    Route("/security/two-factor", page, methods=["GET"]),
-    Route("/security/two-factor", submit, methods=["POST"]),
-    Route("/security/two-factor/verify", submit, methods=["POST"]),
-    Route("/security/two-factor/recovery-codes", regenerate, methods=["POST"]),
-]

@@ -47,10 +47,10 @@ def from_shell(html: str) -> str | None:
     return head + '<div class="tie-app" id="tie-app-main">{% block main %}{% endblock %}</div>' + _raw(after)
 
 
-def layout(site_dir: Path) -> str:
+def layout(site_dir: Path | None) -> str:
     """The layout template's source: from the built site when there is one, else the plain fallback."""
-    shell = site_dir / SHELL_ADDRESS.strip("/") / "index.html"
-    if shell.is_file():
+    shell = site_dir / SHELL_ADDRESS.strip("/") / "index.html" if site_dir else None
+    if shell is not None and shell.is_file():
         template = from_shell(shell.read_text(encoding="utf-8"))
         if template:
             return template

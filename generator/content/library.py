@@ -1,4 +1,5 @@
-"""Everything the site is built from, loaded and checked together: content, questionnaire and council register."""
+"""Everything the site is built from, loaded and checked together: content, questionnaire and council register
+(with the comparator groups made from it)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from generator.content import facets, fieldcheck, ledger
 from generator.content import resources as content
-from model import questionnaire, register
+from model import questionnaire, register, similar
 from model.problems import Problem
 
 
@@ -48,4 +49,6 @@ def load(content_dir: Path, questionnaire_dir: Path, councils: str) -> Library:
     resources, found = content.load(content_dir, ctx, addresses)
     problems.extend(found)
     problems.extend(ledger.check(content_dir, resources, addresses))  # no published address may 404
+    if reg:
+        problems.extend(similar.problems(reg))  # a comparator group under 10 councils: MERGES must follow the register
     return Library(resources, editions, reg, sorted(set(problems)))

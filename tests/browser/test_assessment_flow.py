@@ -11,9 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from functions import audit
-from functions.assessment import rounds
 from functions.web.security import SESSION_COOKIE
-from tests.factories import PeopleFactory, axe_violations
+from tests.factories import PeopleFactory, axe_violations, council_people, draft_consensus, name_person, open_round
 
 pytestmark = pytest.mark.browser
 
@@ -110,13 +109,11 @@ def csv_rows(response) -> list[dict]:
 
 @pytest.fixture
 def council(live_server):
-    factory = PeopleFactory(live_server.app)
-    su = factory.add("sue@aberdeencity.gov.uk", council="ABE", role="super-user")
-    members = {name: factory.add(f"{name}@aberdeencity.gov.uk", council="ABE") for name in MEMBERS}
+    su, members = council_people(PeopleFactory(live_server.app), "ABE", "aberdeencity.gov.uk", members=MEMBERS)
     with live_server.app.state.store.transaction() as tx:
         for name, person in members.items():
-            tx.execute("UPDATE people SET name = ? WHERE id = ?", (name.capitalize() + " Example", person.id))
-        r = rounds.open_round(tx, "ABE", "2026", su.id, live_server.app.state.clock.now())
+            name_person(tx, person, name.capitalize() + " Example")
+        r = open_round(tx, "ABE", live_server.app.state.clock.now(), opened_by=su)
     return {"su": su, "members": members, "round": r, "base": f"{live_server.url}/app/councils/ABE/rounds/{r.id}"}
 
 
@@ -291,8 +288,6 @@ def test_three_members_answer_the_super_user_agrees_and_publishes_and_everyone_s
 
 
 def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, council):
-    from functions.consensus import store as consensus
-
     base = council["base"]
     context, page = signed_in(browser, live_server, council["su"], second_factor=True)
     page.goto(base + "/consensus/statements/GOV-01")
@@ -312,17 +307,7 @@ def test_the_consensus_error_and_conflict_pages_pass_axe(browser, live_server, c
     # another super-user saves first: the later save is told, and shown both
     other = PeopleFactory(live_server.app).add("tom@aberdeencity.gov.uk", council="ABE", role="super-user")
     with live_server.app.state.store.transaction() as tx:
-        consensus.save_draft(
-            tx,
-            council["round"].id,
-            "GOV-01",
-            current="plans",
-            ambition="does",
-            rationale="",
-            based_on=0,
-            person_id=other.id,
-            at=0,
-        )
+        draft_consensus(tx, council["round"].id, "GOV-01", "plans", "does", 0, person=other)
     section = page.locator("#s-GOV-01")
     section.locator("#c-GOV-01-ambition-reviews").check()
     section.get_by_role("button", name="Save the consensus for GOV-01").click()

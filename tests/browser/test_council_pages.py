@@ -65,6 +65,18 @@ def test_a_council_with_a_public_response_shows_it_and_its_results_open(demo_ser
     assert page.locator("[data-tie-demo-bar]").count() == 1
 
 
+def test_a_council_page_and_the_list_built_and_served_from_a_demo_database_say_demo_data_once(demo_server, page):
+    base, published = demo_server
+    code, _ = with_and_without(published)
+    for address in (f"{base}/councils/{code.lower()}/", f"{base}/councils/"):
+        page.goto(address)
+        expect(page.locator("[data-tie-demo]")).to_have_count(1)  # the notice built into the page...
+        expect(page.locator("[data-tie-demo-bar]")).to_have_count(0)  # ...and no second one at the top
+        assert page.get_by_text("Demo data.", exact=True).count() == 1, address
+    page.goto(f"{base}/library/")  # a page without a notice of its own still gets the banner
+    expect(page.locator("[data-tie-demo-bar]")).to_have_count(1)
+
+
 def test_a_council_without_one_says_none_was_published(demo_server, page):
     base, published = demo_server
     _, code = with_and_without(published)

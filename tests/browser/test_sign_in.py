@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from functions.councils import councils, invitations
+from functions.councils import domains, invitations
 from functions.people import store as people
 from tests.factories import axe_violations
 
@@ -44,7 +44,7 @@ def test_a_person_signs_in_joins_councils_and_signs_out(request, live_server, sm
     app, base = live_server.app, live_server.url
     now = app.state.clock.now()
     with app.state.store.transaction() as tx:
-        councils.add_domain(tx, "ABD", "shared.gov.uk", now)  # Aberdeenshire registered the domain
+        domains.add_domain(tx, "ABD", "shared.gov.uk", now)  # Aberdeenshire registered the domain
         ada, _ = people.find_or_create(tx, "ada@aberdeencity.gov.uk", now)
         from functions.councils import memberships
 

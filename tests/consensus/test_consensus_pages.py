@@ -7,10 +7,18 @@ import re
 import pytest
 
 from functions import audit
-from functions.assessment import responses, rounds
-from functions.assessment.responses import Answer
+from functions.assessment import rounds
 from functions.consensus import store as consensus
-from tests.factories import form_token
+from tests.factories import (
+    answer,
+    answers,
+    council_people,
+    draft_consensus,
+    form_token,
+    name_person,
+    open_round,
+    same_answers,
+)
 
 T0 = 1_780_000_000
 ANSWERS = {
@@ -33,28 +41,14 @@ def up(stage):
 @pytest.fixture
 def council(app, people):
     """Aberdeen (a unitary council): a super-user with a second factor, and three members who have answered."""
-    su = people.add("sue@aberdeencity.gov.uk", council="ABE", role="super-user")
-    members = [people.add(f"{n}@aberdeencity.gov.uk", council="ABE") for n in ("ada", "bob", "cat")]
-    store = app.state.store
-    with store.transaction() as tx:
-        tx.execute("UPDATE people SET name = ? WHERE id = ?", ("Ada Lovelace", members[0].id))
-        r = rounds.open_round(tx, "ABE", "2026", su.id, T0)
-        for i, (person, role) in enumerate(zip(members, ("officer", "councillor", None), strict=True)):
-            answers = {
-                sid: Answer(sid, stages[i], up(stages[i]), f"{person.email.split('@')[0]} on {sid}")
-                for sid, stages in ANSWERS.items()
-            }
-            responses.save(
-                tx,
-                r.id,
-                person.id,
-                based_on=0,
-                respondent_role=role,
-                routes=("process-redesign",),
-                answers=answers,
-                submit=True,
-                at=T0,
-            )
+    su, by_name = council_people(people, "ABE", "aberdeencity.gov.uk")
+    members = list(by_name.values())
+    with app.state.store.transaction() as tx:
+        name_person(tx, by_name["ada"], "Ada Lovelace")
+        r = open_round(tx, "ABE", T0, opened_by=su)
+        for i, ((name, person), role) in enumerate(zip(by_name.items(), ("officer", "councillor", None), strict=True)):
+            given = answers({sid: (stages[i], up(stages[i]), f"{name} on {sid}") for sid, stages in ANSWERS.items()})
+            answer(tx, r.id, person, given, T0, role=role, routes=("process-redesign",))
     return {"round": r, "su": su, "members": members, "base": f"/app/councils/ABE/rounds/{r.id}"}
 
 
@@ -87,8 +81,7 @@ def test_the_agenda_puts_the_most_disagreement_first_with_the_spread(client, peo
 
 def answered(app, round_id, person, role, stage):
     with app.state.store.transaction() as tx:
-        answers = {sid: Answer(sid, stage, "reviews", "") for sid in ANSWERS}
-        responses.save(tx, round_id, person.id, based_on=0, respondent_role=role, routes=(), answers=answers, submit=True, at=T0)
+        answer(tx, round_id, person, same_answers(ANSWERS, stage), T0, role=role)
 
 
 def test_officers_and_councillors_are_side_by_side_when_every_group_has_two_people_besides_the_reader(
@@ -117,34 +110,14 @@ def test_with_fewer_than_two_people_besides_the_reader_the_agenda_counts_nothing
     su = people.add("sue@angus.gov.uk", council="ANS", role="super-user")
     ada = people.add("ada@angus.gov.uk", council="ANS")
     with app.state.store.transaction() as tx:
-        r = rounds.open_round(tx, "ANS", "2026", su.id, T0)
+        r = open_round(tx, "ANS", T0, opened_by=su)
     base = f"/app/councils/ANS/rounds/{r.id}"
     # ada's answers are far apart from sue's on GOV-01 only: ordered by disagreement, GOV-01 would come first
-    agreed = {sid: Answer(sid, "plans", "does", "") for sid in ANSWERS}
+    agreed = same_answers(ANSWERS, "plans", "does")
     with app.state.store.transaction() as tx:
-        responses.save(
-            tx,
-            r.id,
-            su.id,
-            based_on=0,
-            respondent_role="officer",
-            routes=("process-redesign",),
-            answers=agreed,
-            submit=True,
-            at=T0,
-        )
-        theirs = {**agreed, "GOV-01": Answer("GOV-01", "reviews", "reviews", "Ada's view on GOV-01")}
-        responses.save(
-            tx,
-            r.id,
-            ada.id,
-            based_on=0,
-            respondent_role="officer",
-            routes=("commercialisation",),
-            answers=theirs,
-            submit=True,
-            at=T0,
-        )
+        answer(tx, r.id, su, agreed, T0, role="officer", routes=("process-redesign",))
+        theirs = {**agreed, **answers({"GOV-01": ("reviews", "reviews", "Ada's view on GOV-01")})}
+        answer(tx, r.id, ada, theirs, T0, role="officer", routes=("commercialisation",))
     people.sign_in(client, su, second_factor=True)
     page = client.get(base + "/consensus")
     assert page.status_code == 200
@@ -173,7 +146,7 @@ def test_with_fewer_than_two_people_besides_the_reader_the_agenda_counts_nothing
     # a second person besides the reader: the spread is shown, most disagreement first
     bob = people.add("bob@angus.gov.uk", council="ANS")
     with app.state.store.transaction() as tx:
-        responses.save(tx, r.id, bob.id, based_on=0, respondent_role=None, routes=(), answers=agreed, submit=True, at=T0)
+        answer(tx, r.id, bob, agreed, T0)
     page = client.get(base + "/consensus")
     assert 'id="spread-withheld"' not in page.text and agenda_order(page.text)[0] == "GOV-01"
     assert "Commercialisation: 1" in page.text
@@ -183,9 +156,7 @@ def test_with_fewer_than_two_people_besides_the_reader_the_agenda_counts_nothing
 
 def test_the_agenda_and_the_conflict_page_show_times_in_uk_time_with_the_zone(app, client, people, council):
     with app.state.store.transaction() as tx:
-        consensus.save_draft(
-            tx, council["round"].id, "GOV-01", current="does", ambition="reviews", rationale="", based_on=0, person_id=None, at=T0
-        )
+        draft_consensus(tx, council["round"].id, "GOV-01", "does", "reviews", T0)
     people.sign_in(client, council["su"], second_factor=True)
     assert "on 28 May 2026 at 21:26 BST." in client.get(council["base"] + "/consensus/statements/GOV-01").text
     data = {"csrf_token": form_token(client), "version": "0", "current": "plans", "ambition": "does", "rationale": ""}
@@ -295,18 +266,8 @@ def test_bad_consensus_input_lists_every_problem_and_saves_nothing(app, client, 
 def test_a_concurrent_edit_is_refused_with_both_versions_shown(app, client, people, council):
     other = people.add("tom@aberdeencity.gov.uk", council="ABE", role="super-user")
     with app.state.store.transaction() as tx:
-        tx.execute("UPDATE people SET name = 'Tom Other' WHERE id = ?", (other.id,))
-        consensus.save_draft(
-            tx,
-            council["round"].id,
-            "GOV-01",
-            current="does",
-            ambition="reviews",
-            rationale="Tom's view",
-            based_on=0,
-            person_id=other.id,
-            at=T0,
-        )
+        name_person(tx, other, "Tom Other")
+        draft_consensus(tx, council["round"].id, "GOV-01", "does", "reviews", T0, rationale="Tom's view", person=other)
     people.sign_in(client, council["su"], second_factor=True)
     r = client.post(
         council["base"] + "/consensus/statements/GOV-01",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from functions.app import StartupError, create_app
-from functions.councils import councils, memberships
+from functions.councils import domains, memberships
 from functions.web.security import CSRF_FIELD
 from tests.factories import COUNCILS, form_token, make_settings
 
@@ -98,7 +98,7 @@ def sign_in_by_link(client, smtp_server, email: str, count: int):
 
 def add_domain(app, code: str, domain: str) -> None:
     with app.state.store.transaction() as tx:
-        councils.add_domain(tx, code, domain, app.state.clock.now())
+        domains.add_domain(tx, code, domain, app.state.clock.now())
 
 
 def test_a_person_joins_the_councils_that_registered_their_email_domain(app, client, smtp_server):

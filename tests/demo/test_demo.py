@@ -143,6 +143,31 @@ def test_every_page_served_from_a_demo_database_carries_the_banner(tmp_path, reg
     app.state.store.close()
 
 
+def test_a_database_filled_by_tie_demo_while_the_app_runs_shows_the_banner_on_the_next_page(tmp_path, reg, edition):
+    from starlette.testclient import TestClient
+
+    from functions.app import create_app
+
+    settings = make_settings(tmp_path)
+    app = create_app(settings)
+    with TestClient(app, base_url="https://testserver") as client:
+        assert "data-tie-demo-bar" not in client.get("/app/sign-in").text
+        other = Store(settings.database_url)  # `tie demo`, run beside the app on the same database
+        data.fill(other, reg, edition, NOW, limit=2)
+        other.close()
+        assert client.get("/app/sign-in").text.count("data-tie-demo-bar") == 1  # the next page says so: no restart
+    app.state.store.close()
+
+
+def test_a_page_built_with_its_own_demo_notice_gets_no_second_one():
+    from generator.pages.councils import demo_banner
+
+    page = f'<html><body><h1>Aberdeen City</h1>{demo_banner()}<p>Context</p></body></html>'.encode()
+    assert with_banner(page) == page and with_banner(page).count(b"Demo data.") == 1
+    plain = b"<html><body><p>data-tie-demo is only words here</p></body></html>"
+    assert with_banner(plain).count(b"Demo data.") == 1  # words are not a notice
+
+
 def test_the_banner_goes_just_inside_the_body_once():
     page = b'<html><body class="x"><a href="#main">Skip</a></body></html>'
     once = with_banner(page)

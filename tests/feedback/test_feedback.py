@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions.feedback import feedback
+from functions.feedback import store as feedback
+from functions.feedback import submission
 from functions.web.security import CSRF_FIELD
 from tests.factories import form_token
 
@@ -12,11 +13,11 @@ SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 
 # One valid submission per route: (path, form, the limit it counts against)
 ROUTES = {
-    "useful": ("/app/feedback/useful", {"page": "/guidance/budget-consultation/", "useful": "yes"}, feedback.VOTES),
-    "suggestion": ("/app/feedback/suggestion", {"page": "/", "message": "Add a worked example.", "email": ""}, feedback.TEXTS),
-    "unclear": ("/app/feedback/unclear", {"statement": "FIN-01", "return": "/app/assessment/#FIN-01"}, feedback.VOTES),
-    "unclear-with-text": ("/app/feedback/unclear", {"statement": "FIN-01", "message": "What counts as balanced?"}, feedback.TEXTS),
-    "step": ("/app/feedback/step", {"page": "/tools/reserves-checklist/", "verdict": "helped", "statement": "FIN-02"}, feedback.VOTES),
+    "useful": ("/app/feedback/useful", {"page": "/guidance/budget-consultation/", "useful": "yes"}, submission.VOTES),
+    "suggestion": ("/app/feedback/suggestion", {"page": "/", "message": "Add a worked example.", "email": ""}, submission.TEXTS),
+    "unclear": ("/app/feedback/unclear", {"statement": "FIN-01", "return": "/app/assessment/#FIN-01"}, submission.VOTES),
+    "unclear-with-text": ("/app/feedback/unclear", {"statement": "FIN-01", "message": "What counts as balanced?"}, submission.TEXTS),
+    "step": ("/app/feedback/step", {"page": "/tools/reserves-checklist/", "verdict": "helped", "statement": "FIN-02"}, submission.VOTES),
 }
 
 
@@ -140,16 +141,16 @@ def test_the_rate_limit_keeps_no_client_address(client, app):
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_each_route_refuses_an_oversize_body(client, app, route):
-    response = post(client, route, padding="x" * (feedback.MAX_BODY + 1))
+    response = post(client, route, padding="x" * (submission.MAX_BODY + 1))
     assert response.status_code == 413
     assert rows(app) == []
 
 
 @pytest.mark.parametrize("route", ["suggestion", "unclear-with-text"])
 def test_an_oversize_message_is_refused_saying_how_long_it_may_be(client, app, route):
-    response = post(client, route, message="x" * (feedback.MAX_MESSAGE + 1))
+    response = post(client, route, message="x" * (submission.MAX_MESSAGE + 1))
     assert response.status_code == 413
-    assert f"message: expected at most {feedback.MAX_MESSAGE} characters, got {feedback.MAX_MESSAGE + 1}" in response.text
+    assert f"message: expected at most {submission.MAX_MESSAGE} characters, got {submission.MAX_MESSAGE + 1}" in response.text
     assert rows(app) == []
 
 
@@ -211,9 +212,11 @@ def test_the_nightly_retention_job_removes_old_feedback(app):
 def test_the_answers_forms_unclear_link_opens_a_page_that_says_the_answers_are_still_open(client):
     import re
 
-    from functions.feedback.links import unclear_link
+    from functions.assessment import form
+    from tests.factories import example_edition
 
-    link = unclear_link("FIN-01")
+    fields = str(form.statement_fields(example_edition().statement("FIN-01"), "county", {}, {}))
+    link = re.search(r'<a class="tie-feedback-unclear"[^>]*>.*?</a>', fields).group(0)
     assert 'target="_blank"' in link and "opens in a new tab" in link
     href = re.search(r'href="([^"]+)"', link).group(1).replace("&amp;", "&")
     page = client.get(href)

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from functions.feedback import report
-from functions.feedback.feedback import Feedback, record
+from functions.feedback.store import Feedback, record
 from functions.store import Store
 from generator.__main__ import main
 

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
 import pytest
 
 from generator.content.library import load as load_library
 from model import register
-from tests.factories import COUNCILS, EXAMPLES
+from tests.factories import COUNCILS, EXAMPLES, copy_register
 
 SOURCE = Path(COUNCILS).parent
-
-
-def copy_register(tmp_path: Path, edit_councils=None, edit_deprivation=None, drop_column: str | None = None) -> str:
-    """A copy of the register in tmp_path, its rows changed by the edit functions (row -> row), a column dropped."""
-    target = tmp_path / "register"
-    target.mkdir()
-    descriptor = json.loads((SOURCE / "datapackage.json").read_text(encoding="utf-8"))
-    for name, edit in (("councils", edit_councils), ("deprivation", edit_deprivation)):
-        with (SOURCE / f"{name}.csv").open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
-        fields = list(rows[0])
-        if drop_column and drop_column in fields:
-            fields.remove(drop_column)
-            resource = next(r for r in descriptor["resources"] if r["name"] == name)
-            resource["schema"]["fields"] = [x for x in resource["schema"]["fields"] if x["name"] != drop_column]
-        rows = [edit(dict(r)) if edit else r for r in rows]
-        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fields, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-    (target / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    return str(target / "datapackage.json")
 
 
 def test_the_register_gives_every_current_principal_council_its_tier_and_deprivation_score():

@@ -101,3 +101,42 @@ def test_neighbours_are_found_only_within_a_tier():
 
 def test_the_weights_are_named_once_and_cover_every_measure():
     assert set(similar.WEIGHTS) == set(similar.measures(council("AAA", 1_000, 100, 10)))
+
+
+def test_a_group_under_the_minimum_is_one_problem_line_that_tie_check_and_tie_build_report(tmp_path, reg):
+    import os
+    import subprocess
+
+    from tests.factories import EXAMPLES, TIE, copy_register
+
+    smallest = min(similar.groups(reg)["type-region"].values(), key=lambda g: len(g.members))
+    retired = smallest.members[: len(smallest.members) - similar.MINIMUM_GROUP + 1]  # one council short of the minimum
+
+    def retire(row):
+        if row["local-authority-code"] in retired:
+            row["current-authority"] = "False"
+        return row
+
+    councils = copy_register(tmp_path, edit_councils=retire)
+    found = similar.problems(register.load(councils))
+    left = similar.MINIMUM_GROUP - 1
+    assert [(p.path, p.field, p.got.split(" (")[0]) for p in found] == [
+        ("model/similar.py", f"comparator group {smallest.id} ({smallest.label}; grouping type-region)", f"{left} councils")
+    ]
+    line = str(found[0])
+    assert f"expected at least {similar.MINIMUM_GROUP} councils" in line and "MERGES in model/similar.py must follow" in line
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIE_")} | {
+        "TIE_COUNCILS": councils,
+        "TIE_CONTENT_DIR": str(EXAMPLES / "content"),
+        "TIE_QUESTIONNAIRE_DIR": str(EXAMPLES / "questionnaire"),
+        "TIE_DATA_DIR": str(tmp_path / "data"),
+        "TIE_BUILD_DIR": str(tmp_path / "build"),
+        "TIE_SITE_DIR": str(tmp_path / "site"),
+        "TIE_SECRET_KEY": "test-secret",
+    }
+    for command in ("check", "build"):
+        done = subprocess.run([str(TIE), command], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert done.stdout.splitlines() == [line], command  # one line for the group, and nothing else wrong
+        assert "1 problem(s) found" in done.stderr, command
+    assert not (tmp_path / "site").exists()  # nothing was built

@@ -149,12 +149,12 @@ def test_an_invitation_is_accepted_by_the_same_address_written_differently(clien
 
 
 def test_a_council_domain_matches_addresses_whatever_their_case(app):
-    from functions.councils import councils
+    from functions.councils import domains
     from functions.people import store as people
 
     with app.state.store.transaction() as tx:
-        councils.add_domain(tx, "ABE", " @AberdeenCity.GOV.uk", 1)
+        domains.add_domain(tx, "ABE", " @AberdeenCity.GOV.uk", 1)
         ada, _ = people.find_or_create(tx, "ADA@aberdeencity.gov.uk", 1)
-        assert councils.join_by_domain(tx, ada, 1) == ["ABE"]
+        assert domains.join_by_domain(tx, ada, 1) == ["ABE"]
         with pytest.raises(ValueError):
             people.find_or_create(tx, ATTACK, 1)

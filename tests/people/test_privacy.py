@@ -7,8 +7,8 @@ import json
 import pytest
 
 from functions import audit
-from functions.councils import councils, invitations, memberships
-from functions.feedback import feedback
+from functions.councils import domains, invitations, memberships
+from functions.feedback import store as feedback
 from functions.people import privacy, sessions, signin, two_factor
 from functions.people import store as people
 from functions.web.security import CSRF_FIELD
@@ -95,7 +95,7 @@ def fill(store) -> tuple[people.Person, people.Person]:
         memberships.add(tx, bob.id, "ABE", "super-user", "invitation", NOW)
         memberships.add(tx, ada.id, "ABD", "member", "domain", NOW)
         memberships.remove(tx, ada.id, "ABD", NOW)
-        councils.add_domain(tx, "ABE", "aberdeencity.gov.uk", NOW)
+        domains.add_domain(tx, "ABE", "aberdeencity.gov.uk", NOW)
         sessions.create(tx, "key", ada.id, NOW)
         signin.request_link(tx, "key", ada.email, "", NOW)
         invitations.create(tx, "key", "ANS", ada.email, "member", bob, NOW)

@@ -8,10 +8,8 @@ import re
 
 import pytest
 
-from functions.assessment import responses, rounds
-from functions.assessment.responses import Answer
-from functions.consensus import store as consensus
-from tests.factories import make_settings
+from functions.assessment import rounds
+from tests.factories import answer, answers, make_settings, open_round, publish_consensus, same_answers
 from tests.html_tree import parse
 
 T0 = 1_780_000_000  # May 2026
@@ -37,17 +35,17 @@ def app(tmp_path, built_site, smtp_server):
     app.state.store.close()
 
 
-def publish(app, council, at, answers, sharing="council", routes=("community-focus-and-prevention",)):
+def publish(app, council, at, agreed, sharing="council", routes=("community-focus-and-prevention",)):
     with app.state.store.transaction() as tx:
-        r = rounds.open_round(tx, council, "2026", None, at)
-        for sid, (current, ambition, rationale) in answers.items():
-            consensus.save_draft(
-                tx, r.id, sid, current=current, ambition=ambition, rationale=rationale, based_on=0, person_id=None, at=at
-            )
-        consensus.save_routes(tx, r.id, routes, based_on=0, person_id=None, at=at)
-        seen = consensus.fingerprint(consensus.drafts(tx, r.id), consensus.routes_draft(tx, r.id))
-        consensus.publish(tx, r, app.state.editions["2026"], "unitary", sharing=sharing, seen=seen, person_id=None, at=at)
+        r = open_round(tx, council, at)
+        publish_consensus(tx, r, app.state.editions["2026"], at, agreed, sharing=sharing, routes=routes)
     return r
+
+
+def opened_round(app):
+    """A round of Aberdeen City's, open, with nothing answered yet."""
+    with app.state.store.transaction() as tx:
+        return open_round(tx, "ABE", T0)
 
 
 @pytest.fixture
@@ -96,8 +94,7 @@ def test_official_results_are_for_members_unless_published_for_everyone(app, cli
 
 
 def test_results_before_publication_say_so(app, client, people, member):
-    with app.state.store.transaction() as tx:
-        r = rounds.open_round(tx, "ABE", "2026", None, T0)
+    r = opened_round(app)
     people.sign_in(client, member)
     page = client.get(f"/app/councils/ABE/rounds/{r.id}/results")
     assert page.status_code == 404
@@ -128,10 +125,9 @@ def test_official_downloads_match_the_published_answers(app, client, people, mem
 def test_own_results_and_downloads_show_only_the_persons_own_answers(app, client, people, member):
     bob = people.add("bob@aberdeencity.gov.uk", council="ABE")
     with app.state.store.transaction() as tx:
-        r = rounds.open_round(tx, "ABE", "2026", None, T0)
+        r = open_round(tx, "ABE", T0)
         for person, stage, note in ((member, "plans", "Ada's note"), (bob, "reviews", "Bob's note")):
-            answers = {sid: Answer(sid, stage, "reviews", note) for sid in OFFICIAL}
-            responses.save(tx, r.id, person.id, based_on=0, respondent_role=None, routes=(), answers=answers, submit=True, at=T0)
+            answer(tx, r.id, person, same_answers(OFFICIAL, stage, comment=note), T0)
     people.sign_in(client, member)
     page = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results")
     assert page.status_code == 200
@@ -162,8 +158,7 @@ def test_a_council_that_did_it_before_sees_its_progress(app, client, people, mem
 
 
 def test_own_results_say_when_there_is_nothing_to_show(app, client, people, member):
-    with app.state.store.transaction() as tx:
-        r = rounds.open_round(tx, "ABE", "2026", None, T0)
+    r = opened_round(app)
     people.sign_in(client, member)
     page = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results")
     assert page.status_code == 200
@@ -176,9 +171,8 @@ def test_own_results_say_when_there_is_nothing_to_show(app, client, people, memb
 def test_own_results_show_progress_since_the_persons_answers_last_year(app, client, people, member):
     with app.state.store.transaction() as tx:
         for at, stage in ((T0 - YEAR, "understands"), (T0, "does")):
-            r = rounds.open_round(tx, "ABE", "2026", None, at)
-            answers = {sid: Answer(sid, stage, "reviews", "") for sid in OFFICIAL}
-            responses.save(tx, r.id, member.id, based_on=0, respondent_role=None, routes=(), answers=answers, submit=True, at=at)
+            r = open_round(tx, "ABE", at)
+            answer(tx, r.id, member, same_answers(OFFICIAL, stage), at)
     people.sign_in(client, member)
     text = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results").text
     assert "Progress since your 2025 answers" in text
@@ -265,11 +259,7 @@ def test_a_public_response_made_council_only_again_is_withdrawn_from_outsiders(a
     address = f"/app/councils/ABE/rounds/{r.id}/results"
     assert client.get(address).status_code == 200
     with app.state.store.transaction() as tx:
-        seen = consensus.fingerprint(consensus.drafts(tx, r.id), consensus.routes_draft(tx, r.id))
-        again = rounds.get(tx, "ABE", r.id)
-        consensus.publish(
-            tx, again, app.state.editions["2026"], "unitary", sharing="council", seen=seen, person_id=None, at=T0 + 60
-        )
+        publish_consensus(tx, rounds.get(tx, "ABE", r.id), app.state.editions["2026"], T0 + 60, sharing="council")
     assert client.get(address, follow_redirects=False).status_code == 303
     people.sign_in(client, people.add("sam@aberdeenshire.gov.uk", council="ABD"))
     assert client.get(address).status_code == 404
@@ -285,10 +275,8 @@ def test_results_show_the_publication_time_in_uk_time_with_the_zone(app, client,
 
 def test_own_results_give_the_persons_own_routes_as_the_reason_for_a_next_step(app, client, people, member):
     with app.state.store.transaction() as tx:
-        r = rounds.open_round(tx, "ABE", "2026", None, T0)
-        answers = {sid: Answer(sid, "understands", "does", "") for sid in OFFICIAL}
-        routes = ("community-focus-and-prevention",)
-        responses.save(tx, r.id, member.id, based_on=0, respondent_role=None, routes=routes, answers=answers, submit=True, at=T0)
+        r = open_round(tx, "ABE", T0)
+        answer(tx, r.id, member, same_answers(OFFICIAL, "understands", "does"), T0, routes=("community-focus-and-prevention",))
     people.sign_in(client, member)
     text = client.get(f"/app/councils/ABE/rounds/{r.id}/my-results").text
     fin = text[text.index('id="plan-FIN-01"') :]
@@ -450,10 +438,8 @@ def test_a_persons_action_plan_downloads_list_what_to_find_out_as_the_page_does(
         "GOV-01": ("dont-know", "reviews", ""),
     }
     with app.state.store.transaction() as tx:
-        r = rounds.open_round(tx, "ABE", "2026", None, T0)
-        answers = {sid: Answer(sid, c, a, note) for sid, (c, a, note) in mine.items()}
-        routes = ("community-focus-and-prevention",)
-        responses.save(tx, r.id, member.id, based_on=0, respondent_role=None, routes=routes, answers=answers, submit=True, at=T0)
+        r = open_round(tx, "ABE", T0)
+        answer(tx, r.id, member, answers(mine), T0, routes=("community-focus-and-prevention",))
     people.sign_in(client, member)
     base = f"/app/councils/ABE/rounds/{r.id}"
     steps, find_out = assert_page_and_downloads_agree(client, base + "/my-results", base + "/downloads/my")
