@@ -182,6 +182,9 @@ def decide(
         fams = {fam for g in gids for fam in families_of[g]}
         if not all(one_sided(fam, history.get(g, []), with_these[g], limit) for g in gids for fam in families_of[g]):
             return False
+        if not all(answers_left(fam, [p.figure for g in fam for p in history.get(g, [])]
+                                + [f for g, f in with_these.items() if g in fam]) for fam in fams):  # fmt: skip
+            return False
         return all(checker.leak(sets_of(fam, with_these), limit) is None for fam in fams)
 
     changed = True
@@ -231,6 +234,28 @@ def one_sided(fam: frozenset[GroupId], past: list[Past], fig: Figure, limit: int
         old = unknown_to(fam, p.hidden)
         for part in (new - old, old - new):
             if 0 < len({span.council_of(c) for c in part}) <= limit:
+                return False
+    return True
+
+
+def answers_left(fam: frozenset[GroupId], figs: list[Figure]) -> bool:
+    """Every contributor the family's viewer does not know could still have given two answers or more.
+
+    A shown cell with no hidden council in it says that none of the figure's contributors gave that
+    answer; a contributor in several figures can only have given an answer none of them rules out.
+    Two overlapping figures, one with no hidden council in three answers, the other with none in the
+    fourth, give the councils in both the fifth. (A viewer's own contributions may be all of a cell.)
+    """
+    allowed: dict[str, set[str]] = {}
+    for f in figs:
+        if f.counts is None:
+            continue
+        unknown = unknown_to(fam, f.hidden)
+        own = len(f.hidden) - len(unknown)
+        possible = {k for k in f.key.categories if k in f.cell_reasons or f.counts.hidden.get(k, 0) > own}
+        for c in unknown:
+            allowed[c] = allowed[c] & possible if c in allowed else set(possible)
+            if len(allowed[c]) < 2:
                 return False
     return True
 

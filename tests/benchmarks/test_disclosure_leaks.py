@@ -5,7 +5,9 @@
    none of the 3 gained did, the counts differ by exactly 2 there and give both away.
 2. The viewer's own contribution: a signed-in viewer knows its own answers, so a difference of 5
    councils of which it is one holds only 4 others.
-3. A cell blanked for differencing must not be the figure's only blank cell: n less the shown
+3. Zero cells across figures: a contributor in two figures can only have given an answer neither
+   rules out; two figures may leave it one.
+4. A cell blanked for differencing must not be the figure's only blank cell: n less the shown
    cells gives it back.
 """
 
@@ -63,12 +65,22 @@ def test_a_difference_that_loses_five_and_gains_five_is_shown():
 
 
 def test_a_difference_of_five_is_four_to_a_viewer_who_is_one_of_them():
-    before = {"VVV:p1": "not-yet"} | _c("A", 4, "not-yet") | _c("B", 8, "plans")
-    after = _c("B", 8, "plans") | _c("G", 5, "does")
+    both = _c("B", 5, "plans") | _c("C", 5, "does")
+    before = {"VVV:p1": "not-yet"} | _c("A", 4, "not-yet") | both
+    after = both | _c("G", 5, "not-yet")
     history = shown_once(before)
     assert night_two(history, after, viewer="ZZZ").status == "shown"  # to anyone else: 5 gone, 5 come
     seen_by_vvv = night_two(history, after, viewer="VVV")
     assert seen_by_vvv.status == "kept" and seen_by_vvv.reason == "differencing"
+
+
+def test_two_figures_that_rule_out_every_answer_but_one_are_not_both_shown():
+    # night 1: nobody hidden answered plans, does or reviews; night 2, the same councils and others:
+    # nobody answered not-yet. Those in both answered "understands", though each figure alone allows two.
+    before = _c("A", 6, "not-yet") | _c("B", 6, "understands")
+    after = _c("B", 6, "understands") | _c("G", 6, "plans")
+    fig = night_two(shown_once(before), after, viewer="ZZZ")
+    assert fig.status == "kept" and fig.reason == "differencing"
 
 
 def test_a_cell_blanked_for_differencing_is_never_the_only_blank_cell():

@@ -23,8 +23,8 @@ from functions.benchmarks import rules
 from tests.benchmarks import simulation as sim
 from tests.factories import FAST
 
-EXAMPLES = 1 if FAST else 4  # a release of three 40-statement editions takes seconds: few cases, each large
-EDITION_NIGHTS = 4  # editions times nights, at most, per case
+EXAMPLES = 1 if FAST else 3  # a release of three 40-statement editions takes seconds: few cases, each large
+EDITION_NIGHTS = 3  # editions times nights, at most, per case
 
 
 @st.composite
