@@ -382,7 +382,8 @@ def served(tmp_path, built_site):
 
 # What makes a test slow: real Chromium, a real build of the site, `tie serve` in a process of its own.
 SLOW_FIXTURES = {"browser", "page", "no_js_page", "built_site", "library_site", "live_server", "library_server", "served", "site"}
-SLOW_FILES = {"test_authorisation_state_machine.py", "test_build_scale.py", "test_decap.py", "test_editorial.py"}
+SLOW_FILES = {"test_authorisation_state_machine.py", "test_build_scale.py", "test_decap.py", "test_editorial.py",
+              "test_intruder.py", "test_disclosure_properties.py"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,6 +13,9 @@ residual rejects the candidate, a small residual cell blanks that cell. Nothing 
 
 A viewer family is what one viewer can see of a key: for open data, every fixed group; for a
 signed-in person, the fixed groups and the nearest neighbours of each council they belong to.
+A signed-in viewer knows its own councils' contributions, so they are taken out of the family's
+sets before the span and residual checks: a difference of five councils of which the viewer is one
+gives the viewer four others' answers.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from functions.benchmarks import rules, span
-from functions.benchmarks.figures import Key, Raw
+from functions.benchmarks.figures import NEIGHBOURS, Key, Raw
 from functions.benchmarks.rules import Audience, Counts
 
 GroupId = tuple[str, str]  # (grouping, group id)
@@ -168,12 +171,20 @@ def decide(
     accepted: dict[GroupId, Figure] = {}
     order = sorted(candidates, key=lambda g: (g[0] == "neighbours", -candidates[g].n, g))
 
+    past_sets: dict[frozenset[GroupId], list[frozenset[str]]] = {}
+
     def sets_of(fam, extra: dict[GroupId, Figure]) -> list[frozenset[str]]:
-        found = [p.hidden for g in fam for p in history.get(g, [])]
-        return found + [f.hidden for g, f in extra.items() if g in fam]
+        if fam not in past_sets:
+            past_sets[fam] = [unknown_to(fam, p.hidden) for g in fam for p in history.get(g, [])]
+        return past_sets[fam] + [unknown_to(fam, f.hidden) for g, f in extra.items() if g in fam]
 
     def safe(with_these: dict[GroupId, Figure], gids) -> bool:
         fams = {fam for g in gids for fam in families_of[g]}
+        if not all(one_sided(fam, history.get(g, []), with_these[g], limit) for g in gids for fam in families_of[g]):
+            return False
+        if not all(answers_left(fam, [p.figure for g in fam for p in history.get(g, [])]
+                                + [f for g, f in with_these.items() if g in fam]) for fam in fams):  # fmt: skip
+            return False
         return all(checker.leak(sets_of(fam, with_these), limit) is None for fam in fams)
 
     verified: set[GroupId] = set()
@@ -214,6 +225,57 @@ def decide(
                     changed = True
     out.update(accepted)
     return out
+
+
+def one_sided(fam: frozenset[GroupId], past: list[Past], fig: Figure, limit: int) -> bool:
+    """Against every set shown for the group, the councils gone and the councils come are each 0 or more than `limit`.
+
+    A difference of 2 gone and 3 come holds 5 councils, yet if the 2 answered alike and none of the
+    3 did, the two nights' counts differ by 2 in that answer and give both away (span.py bounds the
+    whole difference, not each side of it). Counted in councils the family's viewer does not know.
+    """
+    new = unknown_to(fam, fig.hidden)
+    for p in past:
+        old = unknown_to(fam, p.hidden)
+        for part in (new - old, old - new):
+            if 0 < len({span.council_of(c) for c in part}) <= limit:
+                return False
+    return True
+
+
+def answers_left(fam: frozenset[GroupId], figs: list[Figure]) -> bool:
+    """Every contributor the family's viewer does not know could still have given two answers or more.
+
+    A shown cell with no hidden council in it says that none of the figure's contributors gave that
+    answer; a contributor in several figures can only have given an answer none of them rules out.
+    Two overlapping figures, one with no hidden council in three answers, the other with none in the
+    fourth, give the councils in both the fifth. (A viewer's own contributions may be all of a cell.)
+    """
+    allowed: dict[str, set[str]] = {}
+    for f in figs:
+        if f.counts is None:
+            continue
+        unknown = unknown_to(fam, f.hidden)
+        own = len(f.hidden) - len(unknown)
+        possible = {k for k in f.key.categories if k in f.cell_reasons or f.counts.hidden.get(k, 0) > own}
+        for c in unknown:
+            allowed[c] = allowed[c] & possible if c in allowed else set(possible)
+            if len(allowed[c]) < 2:
+                return False
+    return True
+
+
+def viewer_councils(fam: frozenset[GroupId]) -> frozenset[str]:
+    """The councils of the signed-in viewer a family is for (each sees its own nearest neighbours); none for open data."""
+    return frozenset(g for grouping, g in fam if grouping == NEIGHBOURS)
+
+
+def unknown_to(fam: frozenset[GroupId], contributors: frozenset[str]) -> frozenset[str]:
+    """The contributors the family's viewer does not know already: all but its own councils' contributions."""
+    own = viewer_councils(fam)
+    if not own or not any(span.council_of(c) in own for c in contributors):
+        return contributors
+    return frozenset(c for c in contributors if span.council_of(c) not in own)
 
 
 def _kept_or_blank(key: Key, gid: GroupId, history: dict[GroupId, list[Past]], code: str) -> Figure:
@@ -265,11 +327,15 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
             h = rest.hidden_n
             if h == 0:
                 continue
-            if any(c >= h - 1 for c in rest.hidden.values()):
+            # the viewer's own contributions in the residual are known to it: judge the rest as if
+            # they sat in any category (the residual's counts do not say which)
+            own = len(outer[0] - frozenset().union(*(s[0] for s in maximal)) - unknown_to(fam, outer[0]))
+            if any(c >= h - own - 1 for c in rest.hidden.values()):
                 return "reject"
-            blanked = set(outer[2]).union(*(s[2] for s in maximal))
+            # a figure's only blank cell is n less its shown cells: not hidden at all
+            blanked = set().union(*(set(s[2]) for s in [outer, *maximal] if len(s[2]) > 1))
             for cat, c in rest.hidden.items():
-                if 0 < c < m and cat not in blanked:
+                if 0 < c < m + own and cat not in blanked:
                     to_blank[cat] = "differencing"
     return to_blank or None
 
@@ -300,6 +366,9 @@ def _blank_cells(fig: Figure, cells: dict[str, str], audience: Audience) -> Figu
     """`fig` with more cells blank (and the complementary ones), or None if nothing would be left."""
     reasons = {**fig.cell_reasons, **{c: r for c, r in cells.items() if c not in fig.cell_reasons}}
     reasons = rules.complementary(fig.counts, reasons, audience.minimum)
+    if len(reasons) == 1:  # one blank cell is n less the shown ones: blank the smallest shown cell with it
+        rest = sorted((fig.counts.hidden[c], c) for c in fig.key.categories if c not in reasons)
+        reasons[rest[0][1]] = "complementary"
     if len(reasons) == len(fig.key.categories):
         return None
     mean_reason = rules.mean_reason(fig.counts, reasons, fig.key.scale)
