@@ -227,6 +227,24 @@ def decide(
     return out
 
 
+def family_safe(fam: frozenset[GroupId], history: dict[GroupId, list[Past]], decided: dict[GroupId, Figure], limit: int,
+                checker: Checker) -> bool:  # fmt: skip
+    """Whether everything a viewer family would see of a key, every figure ever shown and tonight's, passes the checks.
+
+    For a family the release did not check when it chose its figures (a person newly in two councils):
+    figures that did not change were shown again without being checked against it.
+    """
+    shown = {g: f for g, f in decided.items() if g in fam and f.status != "blank" and f.counts is not None}
+    if not all(one_sided(fam, [p for p in history.get(g, []) if p.figure is not f], f, limit) for g, f in shown.items()):
+        return False
+    past = [p.figure for g in fam for p in history.get(g, [])]
+    if not answers_left(fam, past + [f for f in shown.values() if f not in past]):
+        return False
+    sets = [unknown_to(fam, p.hidden) for g in fam for p in history.get(g, [])]
+    sets += [unknown_to(fam, f.hidden) for f in shown.values()]
+    return checker.leak(sets, limit) is None
+
+
 def one_sided(fam: frozenset[GroupId], past: list[Past], fig: Figure, limit: int) -> bool:
     """Against every set shown for the group, the councils gone and the councils come are each 0 or more than `limit`.
 
@@ -304,10 +322,11 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
             if g in accepted and g != gid:
                 f = accepted[g]
                 seen.append((f.hidden, f.counts, f.cell_reasons))
-        for other in seen:  # families overlap: each other figure is paired with this one once
-            if id(other[1]) not in paired:
-                paired.add(id(other[1]))
-                if _pair_gives_away(mine, other):
+        own_councils = viewer_councils(fam)
+        for other in seen:  # families overlap: each other figure is paired with this one once per viewer's knowledge
+            if (id(other[1]), own_councils) not in paired:
+                paired.add((id(other[1]), own_councils))
+                if _pair_gives_away(mine, other, own_councils):
                     return "reject"
         everything = [mine] + seen
         for outer in [mine] + [s for s in seen if mine[0] < s[0]]:
@@ -317,7 +336,7 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
                 continue  # this residual does not use the candidate: it was checked when it was shown
             if not maximal or sum(len(s[0]) for s in maximal) != len(frozenset().union(*(s[0] for s in maximal))):
                 continue  # overlapping parts: no single residual (span.py has bounded it already)
-            signature = (id(outer[1]), frozenset(id(s[1]) for s in maximal))
+            signature = (id(outer[1]), frozenset(id(s[1]) for s in maximal), own_councils)
             if signature in residuals:
                 continue
             residuals.add(signature)
@@ -340,7 +359,7 @@ def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
     return to_blank or None
 
 
-def _pair_gives_away(a, b) -> bool:
+def _pair_gives_away(a, b, own_councils: frozenset[str] = frozenset()) -> bool:
     """Whether one figure less another pins down the councils in either and not the other.
 
     With P the hidden councils in `a` only and M those in `b` only, a category's difference is
@@ -350,14 +369,18 @@ def _pair_gives_away(a, b) -> bool:
     Nested figures are the case M = {}: the rule is then group disclosure for the councils between them.
     """
     (ha, ca, blank_a), (hb, cb, blank_b) = a, b
-    p, m = len(ha - hb), len(hb - ha)
-    if p == 0 and m == 0:
+    only_a, only_b = ha - hb, hb - ha
+    if not only_a and not only_b:
         return False
+    # the viewer knows its own councils' answers: in the worst case they move the difference by one each
+    own_a = sum(1 for c in only_a if span.council_of(c) in own_councils)
+    own_b = sum(1 for c in only_b if span.council_of(c) in own_councils)
+    p, m = len(only_a) - own_a, len(only_b) - own_b
     for cat in ca.hidden:
         if cat in blank_a or cat in blank_b:
             continue
         d = ca.hidden[cat] - cb.hidden.get(cat, 0)
-        if (p and p - d < 2) or (m and d + m < 2):
+        if (p and p - (d + own_b) < 2) or (m and (d - own_a) + m < 2):
             return True
     return False
 

@@ -84,7 +84,24 @@ def compute(
         tally.undecided = checker.undecided
         release.figures[audience.id] = by_key
         release.tallies[audience.id] = tally
+    release.viewers = checked_viewers(register, release, history.get(SIGNED_IN.id, {}), checker)
     return release
+
+
+def checked_viewers(register: Register, release: Release, history, checker: Checker) -> list[frozenset[str]]:
+    """The multi-council viewers whose whole family passes the checks for every key: the sets the release lists as checked.
+
+    A person in councils whose figures, seen together, would fail the checks is not listed, and so
+    sees no signed-in figures (functions/results/comparisons.py) until a release can list them.
+    """
+    limit = SIGNED_IN.minimum - 1
+    figures = release.figures.get(SIGNED_IN.id, {})
+    out = []
+    for councils in release.viewers:
+        fam = families(register, SIGNED_IN, [councils])[-1]
+        if all(disclosure.family_safe(fam, history.get(key, {}), by_group, limit, checker) for key, by_group in figures.items()):
+            out.append(councils)
+    return out
 
 
 def changes(release: Release, current: dict[str, dict[Key, dict[GroupId, Figure]]]) -> dict[str, list[Figure]]:

@@ -143,3 +143,19 @@ def test_two_overlapping_figures_whose_difference_pins_down_the_councils_in_one_
     mixed = dict(only_a) | {"C100:1": "does", "C101:1": "plans"}
     out = decide({"a": raw("a", shared | mixed), "b": raw("b", shared | only_b)})
     assert [f.status for f in out.values()] == ["shown", "shown"]
+
+
+def test_a_person_newly_in_two_councils_is_not_listed_as_checked_when_their_groups_together_give_someone_away():
+    a = spread(range(20))
+    b = {k: v for k, v in a.items() if k not in {"C000:1", "C001:1", "C002:1"}}  # 3 fewer: fine apart, not together
+    history: dict = {}
+    for name, answers in (("a", a), ("b", b)):
+        fig = disclosure.decide(KEY, {("type-region", name): raw(name, answers)}, {}, [frozenset({("type-region", name)})],
+                                SIGNED_IN, 1, Checker())[("type-region", name)]  # fmt: skip
+        assert fig.status == "shown"
+        history[("type-region", name)] = [Past(1, fig.contributors, fig.hidden, fig.counts, fig)]
+    decided = {g: p[-1].figure for g, p in history.items()}
+    limit = SIGNED_IN.minimum - 1
+    for alone in (("type-region", "a"), ("type-region", "b")):
+        assert disclosure.family_safe(frozenset({alone}), history, decided, limit, Checker())
+    assert not disclosure.family_safe(frozenset(history), history, decided, limit, Checker())
