@@ -32,6 +32,7 @@ PACKAGES = (
     "functions.assessment",
     "functions.consensus",
     "functions.results",
+    "functions.search",
     "functions.web",
     "functions.demo",
 )
