@@ -31,6 +31,7 @@ PACKAGES = (
     "functions.assessment",
     "functions.consensus",
     "functions.results",
+    "functions.search",
     "functions.web",
     "functions.demo",
 )

@@ -40,7 +40,7 @@ from generator.safe import csp
 from generator.search import index as search_index
 from model.published import NONE, Published
 from model.register import Register
-from model.site import SHELL_ADDRESS
+from model.site import SEARCH_RESULTS, SHELL_ADDRESS
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -220,6 +220,7 @@ def render(config_file: Path, docs: Path, site: Path, site_url: str = "", regist
             config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, site_url=site_url.rstrip("/") + "/"
         )
         fingerprint_assets(config, docs)
+        config.extra["tie_search_results"] = SEARCH_RESULTS.lstrip("/")  # the header's search box goes there without JavaScript
         if register_version and config.get("copyright"):
             config["copyright"] = f"{config['copyright']} Register version: {html.escape(register_version)}."
         mkdocs_build(config)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 SHELL_ADDRESS = "/_tie/shell/"  # an empty page of the site, whose shell (header, footer, styles) app pages wear
+SEARCH_RESULTS = "/app/search/"  # the app's page of search results, where search forms go without JavaScript
 SCRIPT_HASHES_FILE = "_tie/script-hashes.json"  # the hashes of the site's inline scripts, for the policy
 LIBRARY_FILE = "library.json"  # every published resource's metadata: the library's filters, the app's next steps
 REDIRECTS_FILE = "_tie/redirects.json"  # moved addresses, old to new: the app answers 301

@@ -287,6 +287,11 @@ def people(app) -> PeopleFactory:
 # -- a library long enough to run to a second page -----------------------------------------------
 
 EXTRA_RESOURCES = 55  # with the examples, more than one listing page (listings.PAGE_SIZE is 50)
+# A table wider than a phone, in the first of them (/guidance/practice-note-00/): it must scroll in a region a keyboard reaches.
+WIDE_TABLE = (
+    "\n## Recommendations tracker\n\n| Source | Recommendation | Priority | Owner | Agreed date | Status | Revised date and reason |\n"
+    "|---|---|---|---|---|---|---|\n| Internal audit | Review the register | High | Head of audit | 1 May | Open | None yet |\n"
+)
 
 
 @pytest.fixture(scope="session")
@@ -306,7 +311,7 @@ def library_site(tmp_path_factory) -> Path:
             f"---\ntitle: Practice note {n:02d}\nsummary: A short note on good practice, number {n}.\n"
             f"themes: [{themes[n % len(themes)]}]\npublished: 2026-03-{n % 28 + 1:02d}\nreview_by: 2027-03-01\n"
             "contact:\n  name: Practice team\n  email: practice@example.gov.uk\nlicence: OGL-UK-3.0\n---\n"
-            f"## What to do\n\nStep {n}, described.\n",
+            f"## What to do\n\nStep {n}, described.\n" + (WIDE_TABLE if n == 0 else ""),
             encoding="utf-8",
         )
     lib = load(content, EXAMPLES / "questionnaire", COUNCILS)

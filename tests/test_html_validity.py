@@ -68,6 +68,8 @@ def app_pages(app) -> dict[str, str]:
         "/app/sign-in/link?token=not-a-real-token",
         "/app/feedback/suggestion?page=/library/",
         "/app/feedback/unclear?statement=PLC-01&return_to=/self-assessment/",
+        "/app/search/?q=budgt&kind=guidance",
+        "/app/search/?q=council&page=2",
         f"/app/councils/ANS/rounds/{published.id}/results",
         "/app/nothing-here",
     ]

@@ -38,7 +38,7 @@ FIELDS = (
     "email", "next", "token", "code", "name", "confirm", "role", "everywhere", "page", "useful", "verdict",
     "statement", "message", "return", "website", "version", "current", "ambition", "rationale", "routes",
     "sharing", "seen", "action", "respondent_role", "respondent_role:ESX", "PLC-01.current", "PLC-01.ambition",
-    "PLC-01.comment", "edition", "council",
+    "PLC-01.comment", "edition", "council", "q", "kind", "theme", "route",
 )  # fmt: skip
 # The kinds also sent in each field alone (the rest only in every field at once): what has made 500s.
 ONE_BY_ONE = ("superscript", "file-name")

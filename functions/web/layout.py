@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from model.site import SHELL_ADDRESS
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
-URL_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+URL_ATTR = re.compile(r'(\s(?:href|src|action|data-search-page)=")([^"]*)(")')  # the shell's addresses, made absolute
 HEADING = re.compile(r"<h1[^>]*>TIE_APP_TITLE.*?</h1>", re.S)
 CONTENT = "<p>TIE_APP_CONTENT</p>"
 

@@ -1,6 +1,8 @@
 /* The Exchange's progressive enhancements. Every page works without this file:
-   - library pages: the filter links become checkboxes that filter instantly (from library.json);
-   - every page: Material's drawer and search start closed after a reload.
+   - library pages: the filter links become checkboxes that filter instantly (from library.json), and each view
+     chosen has an address of its own (the library's, with ?kind=...&theme=...), which back and forward return to;
+   - every page: the header's search box goes to the site's search page, which answers as one types (without
+     JavaScript it goes to the app's page of results); Material's drawer and search start closed after a reload.
    The search page has its own script, assets/search.js. */
 (function () {
   "use strict";
@@ -27,9 +29,14 @@
     var root = new URL(".", absolute).href; // library.json sits at the site root; its urls are root-relative
     var original = { results: results.innerHTML, showing: showing.textContent };
     var data = null; // fetched on the first change: a visitor who never filters never downloads it
+    var libraryPath = new URL(nav.querySelector("a[data-all]").href).pathname; // read before the links give way
     var form = buildForm(nav);
     var matches = [];
     var shown = 0;
+    // The view a filter page starts with (its own value ticked) has the page's own address; any other view's
+    // address is the library's with the filters chosen, so it can be shared, bookmarked and gone back to.
+    var own = wanted();
+    var ownPath = location.pathname;
 
     function load() {
       if (!data) {
@@ -65,9 +72,31 @@
       if (first && moveFocus) first.querySelector("a").focus(); // keyboard users carry on from the first new result
     }
 
+    function same(a, b) {
+      return JSON.stringify(a) === JSON.stringify(b);
+    }
+
+    function address(chosen) {
+      if (Object.keys(own).length && same(chosen, own)) return ownPath;
+      var params = new URLSearchParams();
+      form.querySelectorAll("input:checked").forEach(function (box) { params.append(box.name, box.value); });
+      var query = params.toString();
+      return libraryPath + (query ? "?" + query : "");
+    }
+
+    // The filters an address asks for: its query's, or on a filter page's own address without one, the page's value.
+    function fromAddress() {
+      var params = new URLSearchParams(location.search);
+      var any = false;
+      form.querySelectorAll("input[type=checkbox]").forEach(function (box) { any = any || params.has(box.name); });
+      form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        box.checked = any ? params.getAll(box.name).indexOf(box.value) >= 0 : location.pathname === ownPath && (own[box.name] || []).indexOf(box.value) >= 0;
+      });
+    }
+
     function apply() {
       var chosen = wanted();
-      if (!Object.keys(chosen).length) {
+      if (location.pathname === ownPath && same(chosen, own)) { // the page as it was built
         results.innerHTML = original.results;
         showing.textContent = original.showing;
         return;
@@ -92,8 +121,14 @@
       });
     }
 
-    form.addEventListener("change", apply);
+    form.addEventListener("change", function () {
+      var next = address(wanted());
+      if (next !== location.pathname + location.search) history.pushState(null, "", next); // each change can be gone back from
+      apply();
+    });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
+    window.addEventListener("popstate", function () { fromAddress(); apply(); });
+    if (location.search) { fromAddress(); if (!same(wanted(), own)) apply(); } // an address with filters shows their view
   }
 
   function buildForm(nav) {
@@ -124,9 +159,17 @@
     return form;
   }
 
+  // Without JavaScript the header's search box goes to the app's page of results; with it, to the search page.
+  function enhanceHeaderSearch(form) {
+    var page = form.getAttribute("data-search-page");
+    if (page && window.fetch && window.URLSearchParams) form.action = new URL(page, document.baseURI).href;
+  }
+
   function start() {
     var nav = document.querySelector(".tie-filters[data-library]");
     if (nav) enhanceLibrary(nav);
+    var search = document.querySelector("form.tie-header-search");
+    if (search) enhanceHeaderSearch(search);
   }
 
   // Material marks its drawer and search checkboxes autocomplete="off", so that Firefox does not tick them again

@@ -1,16 +1,17 @@
 /* The search page (/search/): searches the static index that generator/search/index.py writes.
-   Words are normalised exactly as there (fold, tokens, stem, term), and a query is evaluated as its
-   `search` does: every word must match, scores are summed, the last word being typed also matches the
-   words it begins. The form is a plain GET form (/search/?q=…&kind=…&theme=…&route=…), so a search can be
-   linked to and the back button returns to the one before. Without JavaScript the form stays hidden
-   and the page points to the library's filters. Results are made with textContent: titles and summaries
+   Words are normalised exactly as model/search.py does (fold, tokens, stem, term), and a query is evaluated
+   as its `find` does: every word must match, scores are summed, the last word being typed also matches the
+   words it begins, and a word that matches nothing is matched by the index term one edit from it. The form
+   is a plain GET form (/search/?q=…&kind=…&theme=…&route=…), so a search can be linked to and the back
+   button returns to the one before. Without JavaScript the form goes to the app's page of results
+   (/app/search/), which reads the same index. Results are made with textContent: titles and summaries
    are contributed, and never become markup. */
 (function () {
   "use strict";
 
-  var FORMAT = 1; // the index layout this script reads (search_index.FORMAT)
-  var SHOWN = 20; // results shown at first and added by "Show more results" (search_index.SHOWN)
-  var MIN_TERM = 2, MAX_TERM = 32, PREFIX_FROM = 3;
+  var FORMAT = 1; // the index layout this script reads (model.search.FORMAT)
+  var SHOWN = 20; // results shown at first and added by "Show more results" (model.search.SHOWN)
+  var MIN_TERM = 2, MAX_TERM = 32, PREFIX_FROM = 3, CORRECT_FROM = 4;
   var STOPWORDS = {};
   ("a an and are as at be been but by for from had has have he her his if in into is it its " +
    "not of on or our she so than that the their them then there these they this those to was " +
@@ -62,7 +63,7 @@
     return tokens(text).map(term).filter(function (t) { return t !== null; });
   }
 
-  // The words of a query that count: {term, prefix, word} (search_index.query_words).
+  // The words of a query that count: {term, prefix, word} (model.search.query_words).
   function queryWords(query) {
     var found = tokens(query);
     // Not [\p{L}\p{N}]$: Chromium misses a letter outside the Basic Multilingual Plane at the end that way.
@@ -86,6 +87,50 @@
     return t.indexOf(stemmed) === 0 || (len(t) >= PREFIX_FROM && word.indexOf(t) === 0 && len(word) - len(t) <= 3);
   }
 
+  // Whether b is a with one character added, taken away or changed, or two neighbours swapped (model.search.one_edit).
+  function oneEdit(a, b) {
+    a = Array.from(a); b = Array.from(b);
+    if (a.join("") === b.join("") || Math.abs(a.length - b.length) > 1) return false;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    var rest = function (x, from) { return x.slice(from).join(""); };
+    if (a.length === b.length) {
+      return rest(a, i + 1) === rest(b, i + 1) ||
+        (i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2));
+    }
+    if (a.length < b.length) return rest(a, i) === rest(b, i + 1);
+    return rest(a, i + 1) === rest(b, i);
+  }
+
+  // Code point order, as Python compares strings (JavaScript's < compares UTF-16 units).
+  function before(a, b) {
+    var x = Array.from(a), y = Array.from(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] !== y[i]) return x[i].codePointAt(0) < y[i].codePointAt(0);
+    }
+    return x.length < y.length;
+  }
+
+  // The index term a word that found nothing most likely meant, among the shards already loaded for it:
+  // [term, postings] or null (model.search.correction).
+  function correction(t, shards) {
+    if (len(t) < CORRECT_FROM) return null;
+    var best = null, most = -1;
+    shards.forEach(function (s) {
+      Object.keys(s).forEach(function (c) {
+        if (!oneEdit(t, c)) return;
+        var n = decode(s[c]).length;
+        if (n > most || (n === most && before(c, best[0]))) { best = [c, s[c]]; most = n; }
+      });
+    });
+    return best;
+  }
+
+  // The word shown for a corrected one (model.search.shown_as).
+  function shownAs(word, t, corrected) {
+    return word.indexOf(t) === 0 ? corrected + Array.from(word).slice(len(t)).join("") : corrected;
+  }
+
   function decode(text) {
     var out = [], n = 0;
     for (var i = 0; i < text.length; i++) {
@@ -101,6 +146,21 @@
     return values.map(function (g) { last += g; return last; });
   }
 
+  // What the results say of themselves (model.search.describe).
+  function describe(query, found) {
+    var count = found.results.length;
+    var n = count === 1 ? "1 result" : count.toLocaleString("en-GB") + " results";
+    var words = query.trim();
+    if (!words) return count ? n + " for the filters chosen" : "No results for the filters chosen";
+    if (found.corrections.length) {
+      var instead = {};
+      found.corrections.forEach(function (c) { instead[c[0]] = c[1]; });
+      var corrected = tokens(query).map(function (t) { return Object.prototype.hasOwnProperty.call(instead, t) ? instead[t] : t; }).join(" ");
+      return "Showing results for " + corrected + ": " + n + ". Nothing matched " + found.corrections.map(function (c) { return c[0]; }).join(" ") + ".";
+    }
+    return (count ? n : "No results") + " for " + words;
+  }
+
   function shardFile(key) {
     if (/^[a-z0-9]+$/.test(key)) return key;
     return "u" + Array.from(key).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
@@ -112,7 +172,10 @@
   }
 
   // For the tests that compare these with Python's: nothing else reads this.
-  window.tieSearchText = { fold: fold, tokens: tokens, stem: stem, term: term, terms: terms, queryWords: queryWords, decode: decode };
+  window.tieSearchText = {
+    fold: fold, tokens: tokens, stem: stem, term: term, terms: terms, queryWords: queryWords, decode: decode,
+    oneEdit: oneEdit, correction: correction, shownAs: shownAs, describe: describe
+  };
 
   // -- the index ------------------------------------------------------------------------------
 
@@ -161,25 +224,36 @@
     return out;
   }
 
-  // Map of document id to score for one word of the query: the best of a prefix's terms.
+  // For one word of the query: {best: Map of document id to score (the best of a prefix's terms), corrected:
+  // the word searched for instead when it matched nothing, or null}.
   Index.prototype.word = function (w) {
     var self = this;
     var shards = self.manifest.shardSet;
-    if (!w.prefix) {
-      return this.shard(shardOf(w.term, shards)).then(function (s) { return postings(s[w.term]); });
-    }
-    var keys = [shardOf(w.term, shards), shardOf(w.word, shards)].filter(function (k, i, all) { return all.indexOf(k) === i; });
+    var keys = w.prefix ? [shardOf(w.term, shards), shardOf(w.word, shards)] : [shardOf(w.term, shards)];
+    keys = keys.filter(function (k, i, all) { return all.indexOf(k) === i; });
     return Promise.all(keys.map(function (k) { return self.shard(k); })).then(function (loaded) {
       var best = new Map();
-      loaded.forEach(function (s) {
-        Object.keys(s).forEach(function (candidate) {
-          if (!matchesPrefix(candidate, w.word, w.term)) return;
-          postings(s[candidate]).forEach(function (score, id) {
-            if (!(best.get(id) >= score)) best.set(id, score);
+      if (!w.prefix) {
+        best = postings(loaded[0][w.term]);
+      } else {
+        loaded.forEach(function (s) {
+          Object.keys(s).forEach(function (candidate) {
+            if (!matchesPrefix(candidate, w.word, w.term)) return;
+            postings(s[candidate]).forEach(function (score, id) {
+              if (!(best.get(id) >= score)) best.set(id, score);
+            });
           });
         });
-      });
-      return best;
+      }
+      var corrected = null;
+      if (best.size === 0) {
+        var found = correction(w.term, loaded);
+        if (found) {
+          best = postings(found[1]);
+          corrected = shownAs(w.word, w.term, found[0]);
+        }
+      }
+      return { best: best, corrected: corrected };
     });
   };
 
@@ -200,26 +274,31 @@
     });
   };
 
-  // [[id, score], ...] best first (search_index.search).
+  // {results: [[id, score], ...] best first, corrections: [[word, shown], ...]} (model.search.find).
   Index.prototype.search = function (query, chosen) {
     var self = this;
+    var words = [];
     return this.open().then(function () {
-      var words = queryWords(query);
+      words = queryWords(query);
       return Promise.all([self.allowed(chosen), Promise.all(words.map(function (w) { return self.word(w); }))]);
     }).then(function (both) {
       var allowed = both[0], found = both[1];
       if (!found.length) {
-        return allowed === null ? [] : Array.from(allowed).sort(function (a, b) { return a - b; }).map(function (id) { return [id, 0]; });
+        var all = allowed === null ? [] : Array.from(allowed).sort(function (a, b) { return a - b; }).map(function (id) { return [id, 0]; });
+        return { results: all, corrections: [] };
       }
-      var total = found[0];
-      found.slice(1).forEach(function (best) {
+      var corrections = [];
+      found.forEach(function (f, i) { if (f.corrected !== null) corrections.push([words[i].word, f.corrected]); });
+      var total = found[0].best;
+      found.slice(1).forEach(function (f) {
         var next = new Map();
-        total.forEach(function (score, id) { if (best.has(id)) next.set(id, score + best.get(id)); });
+        total.forEach(function (score, id) { if (f.best.has(id)) next.set(id, score + f.best.get(id)); });
         total = next;
       });
       var out = [];
       total.forEach(function (score, id) { if (allowed === null || allowed.has(id)) out.push([id, score]); });
-      return out.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      out.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      return { results: out, corrections: out.length ? corrections : [] };
     });
   };
 
@@ -246,8 +325,6 @@
     var shown = 0;
     var asked = 0; // searches started; only the latest may show its results
 
-    box.querySelector(".tie-search__nojs").hidden = true;
-    form.hidden = false;
 
     function chosen() {
       var out = {};
@@ -317,13 +394,6 @@
       return adding;
     }
 
-    function describe(count) {
-      var words = input.value.trim();
-      var n = count === 1 ? "1 result" : count.toLocaleString("en-GB") + " results";
-      if (!words) return count ? n + " for the filters chosen" : "No results for the filters chosen";
-      return (count ? n : "No results") + " for " + words;
-    }
-
     function run() {
       var mine = ++asked;
       var query = input.value;
@@ -337,12 +407,12 @@
       }
       return index.search(query, c).then(function (found) {
         if (mine !== asked) return;
-        results = found;
+        results = found.results;
         shown = 0;
         adding = null;
         list.replaceChildren();
         return showMore(false).then(function () {
-          if (mine === asked) status.textContent = describe(results.length);
+          if (mine === asked) status.textContent = describe(query, found);
         });
       }).catch(function () {
         if (mine === asked) status.textContent = "Search could not load just now. Reload the page to try again.";

@@ -53,7 +53,7 @@ def filter_nav(here: str, counts: dict[str, Counter], current: tuple[str, str] |
     all_link = relative(here, "/library/")
     return (
         f'<nav class="tie-filters" aria-label="Filter the library" data-library="{attr(relative(here, "/") + "library.json")}">'
-        f'<p><a href="{attr(all_link)}">Show everything</a></p>{"".join(groups)}</nav>\n'
+        f'<p><a href="{attr(all_link)}" data-all="">Show everything</a></p>{"".join(groups)}</nav>\n'
     )
 
 
@@ -102,7 +102,8 @@ def listing(
         chunk = ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         heading = title if number == 1 else f"{title} (page {number} of {total})"
         about = description if number == 1 else f"{description} Page {number} of {total}."
-        body = [front_matter({"title": heading, "description": about, "tie_page": "listing"}), f"# {text(heading)}\n"]
+        # no table of contents: the filters and results take the width it would leave empty
+        body = [front_matter({"title": heading, "description": about, "tie_page": "listing", "hide": ["toc"]}), f"# {text(heading)}\n"]
         if intro:
             body.append(intro + "\n")
         first, last = (number - 1) * PAGE_SIZE + 1, (number - 1) * PAGE_SIZE + len(chunk)

@@ -10,6 +10,8 @@ from generator.content.resources import Resource
 from generator.pages.mdtext import attr, front_matter, inline_html, relative, text
 from model import vocabulary as v
 from model.questionnaire import Edition
+from model.search import FACETS as SEARCH_INDEX_FACETS
+from model.site import SEARCH_RESULTS
 
 PAGES_DIR = Path(__file__).parent / "text"
 # The page the app wraps its own pages in (functions/web/layout.py), so they look and navigate like the site.
@@ -79,13 +81,13 @@ def home(resources: list[Resource], edition: Edition | None) -> str:
     return "\n".join(out)
 
 
-SEARCH_FACETS = ("kind", "theme", "route")  # the filters the search index holds (search_index.FACETS)
+SEARCH_FACETS = SEARCH_INDEX_FACETS  # the filters the search index holds
 
 
 def search() -> str:
-    """The search page: a GET form (/search/?q=...&kind=...) that assets/search.js shows and answers from
-    the index in search/ (search_index.py). Without JavaScript it stays hidden and the page points to the
-    library's filters, which work without it."""
+    """The search page: a GET form that assets/search.js answers in place from the index in search/ (model/search.py
+    reads it as the script does), keeping the query in the address (/search/?q=...&kind=...). Without JavaScript the
+    form goes to the app's page of results (functions/search/, SEARCH_RESULTS), which reads the same index."""
     fieldsets = "".join(
         f"<fieldset><legend>{inline_html(FACETS[f].label)}</legend>"
         + "".join(
@@ -100,9 +102,7 @@ def search() -> str:
         front_matter({"title": "Search", "description": "Search the Exchange's library of case studies, guidance, tools, training, data and support for UK councils, by words, kind, theme or ambition route.", "tie_page": "search", "hide": ["toc"]})
         + "# Search the library\n\n"
         + '<div id="tie-search" class="tie-search" data-index="./" data-root="../">'
-        + '<p class="tie-search__nojs">Search needs JavaScript. Without it, '
-        + '<a href="../library/">browse the library</a> by theme, kind, ambition route, council type or region.</p>'
-        + '<form class="tie-search__form" action="./" method="get" role="search" hidden>'
+        + f'<form class="tie-search__form" action="{attr(relative("/search/", SEARCH_RESULTS))}" method="get" role="search">'
         + '<p class="tie-search__bar"><label for="tie-search-q">Search the library</label> '
         + '<input type="search" id="tie-search-q" name="q" autocomplete="off" spellcheck="false"> '
         + '<button type="submit" class="md-button md-button--primary">Search</button></p>'

@@ -2,11 +2,12 @@
 
 Written from the resources themselves (titles, summaries, what a resource is found by, Markdown bodies
 reduced to text), never from the built HTML, so it is built in a process of its own while MkDocs renders.
-`assets/search.js` reads it; the words of a query are normalised there exactly as here (`tokens`, `term`,
-`stem`), and a query is evaluated there as `search` does here. The layout, under site/search/:
+`assets/search.js` and the app's results page read it as model/search.py does, which also holds how words are
+normalised (`tokens`, `term`, `stem`) and the numbers written (`encode`). The layout, under site/search/:
 
 - manifest.json: the format, a build id (added to every other file's address, so caches never mix two
-  builds), the number of documents, the documents per chunk, the term shards and the kinds' names;
+  builds), the number of documents, the documents per chunk, the term shards, the kinds' names and the
+  filters' names with their values' names;
 - terms/<shard>.json: {term: postings}, a shard holding the terms that start with its key (two
   characters, or three where two would make a file larger than SHARD_LIMIT);
 - docs/<n>.json: [[url, title, summary, kind], ...] for documents n*CHUNK to (n+1)*CHUNK-1, so a search
@@ -24,94 +25,23 @@ import html
 import json
 import re
 import shutil
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from generator.content.facets import BY_ID
 from generator.content.kinds import KINDS
 from generator.content.resources import Resource
 from model import vocabulary as v
 from model.register import Register
+from model.search import ALPHABET, FACETS, FOLDER, FORMAT, encode, gaps, shard_file, term, tokens
 
-FORMAT = 1  # the layout above; assets/search.js refuses another
-FOLDER = "search"  # site/search/: beside the search page, which MkDocs writes there
 CHUNK = 10  # documents per metadata chunk: a first search shows SHOWN results, each likely in its own chunk
-SHOWN = 20  # results shown at first, and added by "Show more results" (assets/search.js has the same)
 SHARD_LIMIT = 24 * 1024  # bytes; a two-character shard larger than this is split by the third character
-FACETS = ("kind", "theme", "route")  # the filters search offers (facets.py's ids)
 
 # Scores: a word in the title counts most, then in the summary (or in what the resource is found by: its
 # council, where that is, its provider), then each use in the body, up to BODY_CAP uses.
 TITLE, SUMMARY, BODY, BODY_CAP = 12, 6, 1, 8
-
-MIN_TERM, MAX_TERM = 2, 32  # characters; shorter words say little, longer ones are codes or addresses
-PREFIX_FROM = 3  # characters; a last word at least this long also matches the words it begins
-STOPWORDS = frozenset(
-    "a an and are as at be been but by for from had has have he her his if in into is it its "
-    "not of on or our she so than that the their them then there these they this those to was "
-    "we were which will with you your".split()
-)
-
-WORD = re.compile(r"[^\W_]+")  # letters and digits: exactly Unicode's L and N categories (\w less "_")
-ASCII_WORD = re.compile(r"^[a-z]+$")
-
-
-def fold(text: str) -> str:
-    """Lower case, compatibility-decomposed, without combining marks: "Café" and "CAFE" fold alike.
-
-    Lowered again at the end: decomposing can make capitals ("𝒜", a mathematical letter, becomes "A").
-    """
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    if decomposed.isascii():
-        return decomposed.lower()
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
-
-
-def tokens(text: str) -> list[str]:
-    """The folded words of a text, in order, before stopwords and stems (search.js: tokens)."""
-    return WORD.findall(fold(text))
-
-
-def stem(word: str) -> str:
-    """A light English stem: plurals and -ing/-ed endings, a final e and a doubled last letter.
-
-    Not Porter: a handful of rules simple enough to be written identically in JavaScript (search.js:
-    stem), so that "plans", "planning" and "planned" meet at "plan", and "housing" and "houses" at "hous".
-    Only plain a-z words of four letters or more are stemmed.
-    """
-    if len(word) < 4 or not ASCII_WORD.match(word):
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    cut = False
-    if word.endswith("ing") and len(word) >= 6:
-        word, cut = word[:-3], True
-    elif word.endswith("ed") and len(word) >= 5:
-        word, cut = word[:-2], True
-    if cut and len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiouylsz":
-        word = word[:-1]
-    while word.endswith("e") and len(word) >= 4:  # "agree" and "agreed" both lose every final e
-        word = word[:-1]
-    return word
-
-
-def term(token: str) -> str | None:
-    """The indexed term of a folded word, or None for a stopword or a word too short or long to index."""
-    if len(token) < MIN_TERM or len(token) > MAX_TERM or token in STOPWORDS:
-        return None
-    return stem(token)
-
-
-def terms(text: str) -> list[str]:
-    """The indexed terms of a text, in order (search.js: terms)."""
-    return [t for t in map(term, tokens(text)) if t]
-
 
 # -- Markdown bodies as text ------------------------------------------------------------------
 
@@ -134,72 +64,9 @@ def text_of(markdown: str) -> str:
     return html.unescape(out)
 
 
-# -- the numbers in postings and filter lists -------------------------------------------------
-
-# A number is written in base 32, most significant digit first; every digit but the last is taken from
-# the second half of the alphabet. Gaps between document ids and scores are mostly below 32: one character.
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
-_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+# Most (gap, score) pairs are below 32: written as two characters of the alphabet without `encode`.
 _BYTES = ALPHABET.encode("ascii")
 _UNSEEN = object()
-
-
-def encode(numbers: Iterable[int]) -> str:
-    """Non-negative integers as a compact string (search.js: decode reads it)."""
-    out = []
-    for n in numbers:
-        digits = [ALPHABET[n & 31]]
-        n >>= 5
-        while n:
-            digits.append(ALPHABET[32 + (n & 31)])
-            n >>= 5
-        out.extend(reversed(digits))
-    return "".join(out)
-
-
-def decode(text: str) -> list[int]:
-    """The integers written by `encode`."""
-    out, n = [], 0
-    for c in text:
-        d = _VALUE[c]
-        if d >= 32:
-            n = n * 32 + d - 32
-        else:
-            out.append(n * 32 + d)
-            n = 0
-    return out
-
-
-def gaps(ids: Iterable[int]) -> list[int]:
-    """Sorted ids as the first and then the difference from the one before."""
-    out, last = [], 0
-    for i in ids:
-        out.append(i - last)
-        last = i
-    return out
-
-
-def ungap(values: Iterable[int]) -> list[int]:
-    out, last = [], 0
-    for g in values:
-        last += g
-        out.append(last)
-    return out
-
-
-# -- shards -----------------------------------------------------------------------------------
-
-_PLAIN_KEY = re.compile(r"^[a-z0-9]+$")
-
-
-def shard_file(key: str) -> str:
-    """The file name of a shard: its key, or for other letters their code points ("u436-430")."""
-    return key if _PLAIN_KEY.match(key) else "u" + "-".join(format(ord(c), "x") for c in key)
-
-
-def shard_of(t: str, shards: frozenset[str] | set[str]) -> str:
-    """The shard key holding term `t`: its first three characters where that shard exists, else its first two."""
-    return t[:3] if len(t) >= 3 and t[:3] in shards else t[:2]
 
 
 # -- the documents ----------------------------------------------------------------------------
@@ -322,6 +189,8 @@ def write(docs: list[Document], out: Path) -> dict:
         "chunk": CHUNK,
         "shards": shards,
         "kinds": {k.id: k.label for k in KINDS},
+        # the filters' names and values' names, for the app's page of results (functions/search/)
+        "facets": {f: [BY_ID[f].label, {t.id: t.label for t in BY_ID[f].terms}] for f in FACETS},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
     return manifest
@@ -360,95 +229,3 @@ def install(index: Path, site: Path) -> None:
         if destination.is_dir():
             shutil.rmtree(destination)
         shutil.move(item, destination)  # a rename when both are on one file system
-
-
-# -- searching, as the browser does -----------------------------------------------------------
-
-
-class Index:
-    """A written index, read as search.js reads it: the reference for what a query finds, used by the tests."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        self.shards = frozenset(self.manifest["shards"])
-
-    def _json(self, rel: str):
-        return json.loads((self.folder / rel).read_text(encoding="utf-8"))
-
-    def shard(self, key: str) -> dict[str, str]:
-        return self._json(f"terms/{shard_file(key)}.json") if key in self.shards else {}
-
-    def postings(self, t: str) -> dict[int, int]:
-        encoded = self.shard(shard_of(t, self.shards)).get(t, "")
-        numbers = decode(encoded)
-        return dict(zip(ungap(numbers[0::2]), numbers[1::2], strict=True))
-
-    def filter_ids(self, chosen: dict[str, list[str]]) -> set[int] | None:
-        """Documents with any of the chosen values of each facet, in every facet chosen (None: no filter)."""
-        lists = self._json("filters.json")
-        found = None
-        for facet, values in chosen.items():
-            if not values:
-                continue
-            ids = set()
-            for value in values:
-                ids |= set(ungap(decode(lists.get(facet, {}).get(value, ""))))
-            found = ids if found is None else found & ids
-        return found
-
-    def document(self, doc_id: int) -> list[str]:
-        return self._json(f"docs/{doc_id // self.manifest['chunk']}.json")[doc_id % self.manifest["chunk"]]
-
-
-def query_words(query: str) -> list[tuple[str, bool, str]]:
-    """The words of a query that count: (term, whether it matches as a prefix too, the folded word).
-
-    Every word is a term as the index has it. The last word, while it is still being typed (the query
-    does not end in a space), also matches longer words it begins, once it has PREFIX_FROM characters,
-    stopwords included ("for" finds "form"); shorter, it waits for more unless it is the only word.
-    """
-    found = tokens(query)
-    typing = bool(found) and query[-1:].isalnum()
-    out = []
-    for i, token in enumerate(found):
-        last = typing and i == len(found) - 1
-        if last and len(token) >= PREFIX_FROM:
-            out.append((stem(token) if token not in STOPWORDS else token, True, token))
-        elif last and len(token) < PREFIX_FROM and len(found) > 1:
-            continue
-        elif (t := term(token)) is not None:
-            out.append((t, False, token))
-    return out
-
-
-def matches_prefix(t: str, word: str, stemmed: str) -> bool:
-    """Whether index term `t` is one a word being typed may become: it begins with the word's stem, or the
-    word begins with it and is at most three letters longer (the word is a stemmed term's longer form,
-    "planni" of "plan")."""
-    return t.startswith(stemmed) or (len(t) >= PREFIX_FROM and word.startswith(t) and len(word) - len(t) <= 3)
-
-
-def search(index: Index, query: str, chosen: dict[str, list[str]] | None = None) -> list[tuple[int, int]]:
-    """(document id, score) of every match, best first: every word matched (summing each word's score,
-    the best of a prefix's terms), within the filters. No words: every filtered document, in title order."""
-    allowed = index.filter_ids(chosen or {})
-    words = query_words(query)
-    if not words:
-        return [(i, 0) for i in sorted(allowed)] if allowed is not None else []
-    total: dict[int, int] | None = None
-    for t, prefix, word in words:
-        if prefix:
-            # The stem's shard and the word's differ only where the stem changes the third letter ("flies", "fly").
-            keys = {shard_of(t, index.shards), shard_of(word, index.shards)}
-            best: dict[int, int] = {}
-            for candidate in (c for key in sorted(keys) for c in index.shard(key)):
-                if matches_prefix(candidate, word, t):
-                    for doc_id, score in index.postings(candidate).items():
-                        best[doc_id] = max(best.get(doc_id, 0), score)
-        else:
-            best = index.postings(t)
-        total = best if total is None else {d: s + best[d] for d, s in total.items() if d in best}
-    if allowed is not None:
-        total = {d: s for d, s in total.items() if d in allowed}
-    return sorted(total.items(), key=lambda ds: (-ds[1], ds[0]))

@@ -114,6 +114,10 @@ def scenario(live_server):
                 submit=True,
                 at=now,
             )
+        # one statement agreed already, so the agenda offers to go on to the next one still to agree (a long button)
+        consensus.save_draft(
+            tx, open_round.id, "PLC-01", current="plans", ambition="does", rationale="Agreed", based_on=0, person_id=who["sue"].id, at=now
+        )
         published = rounds.open_round(tx, "ABD", "2026", who["sue"].id, now)
         for sid in STATEMENTS:
             consensus.save_draft(
@@ -152,6 +156,8 @@ def states(s: dict) -> list[State]:
         State("library, filters ticked", None, "/library/", tick_filters),
         State("search", None, "/search/"),
         State("search, with results", None, "/search/", search_for("reserves")),
+        State("search results from the app", None, "/app/search/?q=budgt&kind=guidance&kind=tool"),
+        State("search results from the app, nothing found", None, "/app/search/?q=zanzibar"),
         State("resource page", None, "/guidance/budget-consultation/"),
         State("self-assessment page", None, "/self-assessment/"),
         # signing in
@@ -201,6 +207,20 @@ def states(s: dict) -> list[State]:
     ]
 
 
+def overflow(page) -> list[str]:
+    """The page is wider than the window (it scrolls sideways), naming the widest elements that stick out."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            if (document.documentElement.scrollWidth <= width) return [];
+            const out = Array.from(document.querySelectorAll("body *"))
+                .filter((e) => e.getBoundingClientRect().right > width + 0.5 && !e.closest(".tie-table-wrap, .md-sidebar, [hidden]"))
+                .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : ""} ends at ${Math.round(e.getBoundingClientRect().right)}`);
+            return [`${document.documentElement.scrollWidth} px wide in a ${width} px window: ${out.slice(0, 5).join("; ")}`];
+        }"""
+    )
+
+
 def sessions(browser, server, scenario, viewport) -> dict:
     pages = {}
     factory = PeopleFactory(server.app)
@@ -216,7 +236,7 @@ def sessions(browser, server, scenario, viewport) -> dict:
 
 
 @pytest.mark.parametrize("width", list(VIEWPORTS))
-def test_every_form_control_has_a_visible_boundary_and_a_big_enough_target_and_no_page_has_axe_violations(
+def test_every_form_control_has_a_visible_boundary_and_a_big_enough_target_and_no_page_has_axe_violations_or_scrolls_sideways(
     browser, live_server, scenario, width
 ):
     pages = sessions(browser, live_server, scenario, VIEWPORTS[width])
@@ -233,6 +253,7 @@ def test_every_form_control_has_a_visible_boundary_and_a_big_enough_target_and_n
             checked += controls
             found += [f"{state.name} ({state.path}): {p}" for p in control_problems(page)]
             found += [f"{state.name} ({state.path}): axe {v['id']} {v['nodes']}" for v in axe_violations(page)]
+            found += [f"{state.name} ({state.path}): {p}" for p in overflow(page)]
     finally:
         for page in pages.values():
             page.context.close()

@@ -123,3 +123,73 @@ def test_library_json_is_fetched_only_when_a_filter_changes(page, library_server
     with page.expect_response(lambda r: r.url.endswith("/library.json") and r.ok):
         page.get_by_role("checkbox", name="Training").check()
     assert fetched == [library_server.url + "/library.json"]
+
+
+def test_ticked_filters_are_in_the_address_and_back_and_forward_return_to_each_view(page, library_server, library_site):
+    base = library_server.url
+    page.goto(base + "/library/")
+    showing = page.locator("#tie-showing")
+    finance = [r for r in library(library_site) if "financial-planning" in r["theme"]]
+    page.get_by_role("checkbox", name="Financial planning and viability").check()
+    expect(page).to_have_url(base + "/library/?theme=financial-planning")
+    expect(showing).to_have_text(f"Showing {len(finance)} resources.")
+    page.get_by_role("checkbox", name="Tools and templates").check()
+    expect(page).to_have_url(base + "/library/?kind=tool&theme=financial-planning")
+    expect(showing).to_have_text("Showing 1 resource.")
+
+    page.go_back()
+    expect(page).to_have_url(base + "/library/?theme=financial-planning")
+    expect(page.get_by_role("checkbox", name="Tools and templates")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="Financial planning and viability")).to_be_checked()
+    expect(showing).to_have_text(f"Showing {len(finance)} resources.")
+    page.go_back()
+    expect(page).to_have_url(base + "/library/")
+    expect(page.get_by_role("checkbox", name="Financial planning and viability")).not_to_be_checked()
+    expect(showing).to_have_text(f"Showing 1 to 50 of {len(library(library_site))}.")
+    page.go_forward()
+    page.go_forward()
+    expect(page).to_have_url(base + "/library/?kind=tool&theme=financial-planning")
+    expect(showing).to_have_text("Showing 1 resource.")
+    assert titles(page) == ["Reserves policy checklist"]
+
+
+def test_an_address_with_filters_opens_on_their_view(page, library_server):
+    page.goto(library_server.url + "/library/?kind=tool&theme=financial-planning")
+    expect(page.get_by_role("checkbox", name="Tools and templates")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Financial planning and viability")).to_be_checked()
+    expect(page.locator("#tie-showing")).to_have_text("Showing 1 resource.")
+    assert titles(page) == ["Reserves policy checklist"]
+
+
+def test_on_a_filter_page_another_filter_moves_to_the_librarys_address_and_back_returns_to_the_page(page, library_server):
+    base = library_server.url
+    page.goto(base + "/themes/governance/")
+    before = titles(page)
+    page.get_by_role("checkbox", name="Guidance").check()
+    expect(page).to_have_url(base + "/library/?kind=guidance&theme=governance")
+    page.go_back()
+    expect(page).to_have_url(base + "/themes/governance/")
+    expect(page.get_by_role("checkbox", name="Guidance")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="Organisational leadership and governance")).to_be_checked()
+    assert titles(page) == before
+
+
+@pytest.mark.parametrize("width, beside", [(1280, True), (375, False)])
+def test_the_filters_sit_beside_the_results_on_a_wide_screen_and_above_them_on_a_phone(browser, library_server, width, beside):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(library_server.url + "/library/")
+        filters = page.locator(".tie-filters").bounding_box()
+        results = page.locator("#tie-results").bounding_box()
+        content = page.locator(".md-content").bounding_box()
+        if beside:
+            assert filters["x"] + filters["width"] <= results["x"]
+            # no empty column of contents to the right: the results run to the edge of the page's grid
+            assert results["x"] + results["width"] >= page.locator(".md-main__inner").bounding_box()["x"] + page.locator(".md-main__inner").bounding_box()["width"] - 60
+        else:
+            assert filters["y"] + filters["height"] <= results["y"]
+        assert results["x"] + results["width"] <= content["x"] + content["width"] + 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
