@@ -176,14 +176,20 @@ def decide(
     def sets_of(fam, extra: dict[GroupId, Figure]) -> list[frozenset[str]]:
         if fam not in past_sets:
             past_sets[fam] = [unknown_to(fam, p.hidden) for g in fam for p in history.get(g, [])]
-        return past_sets[fam] + [unknown_to(fam, f.hidden) for g, f in extra.items() if g in fam]
+        return past_sets[fam] + [unknown_to(fam, extra[g].hidden) for g in fam if g in extra]
+
+    past_figures: dict[frozenset[GroupId], list[Figure]] = {}
+
+    def figures_of(fam, extra: dict[GroupId, Figure]) -> list[Figure]:
+        if fam not in past_figures:
+            past_figures[fam] = [p.figure for g in fam for p in history.get(g, [])]
+        return past_figures[fam] + [extra[g] for g in fam if g in extra]
 
     def safe(with_these: dict[GroupId, Figure], gids) -> bool:
         fams = {fam for g in gids for fam in families_of[g]}
         if not all(one_sided(fam, history.get(g, []), with_these[g], limit) for g in gids for fam in families_of[g]):
             return False
-        if not all(answers_left(fam, [p.figure for g in fam for p in history.get(g, [])]
-                                + [f for g, f in with_these.items() if g in fam]) for fam in fams):  # fmt: skip
+        if not all(answers_left(fam, figures_of(fam, with_these)) for fam in fams):
             return False
         return all(checker.leak(sets_of(fam, with_these), limit) is None for fam in fams)
 
@@ -269,31 +275,70 @@ def answers_left(fam: frozenset[GroupId], figs: list[Figure]) -> bool:
     Two overlapping figures, one with no hidden council in three answers, the other with none in the
     fourth, give the councils in both the fifth. (A viewer's own contributions may be all of a cell.)
     """
-    allowed: dict[str, set[str]] = {}
+    found = []
     for f in figs:
         if f.counts is None:
             continue
         unknown = unknown_to(fam, f.hidden)
         own = len(f.hidden) - len(unknown)
-        possible = {k for k in f.key.categories if k in f.cell_reasons or f.counts.hidden.get(k, 0) > own}
+        found.append((unknown, _possible(f, own)))
+    if not found:
+        return True
+    # quick answer: two answers every figure allows are left to every contributor
+    if len(frozenset.intersection(*(p for _, p in found))) >= 2:
+        return True
+    allowed: dict[str, frozenset[str]] = {}
+    for unknown, possible in found:
         for c in unknown:
-            allowed[c] = allowed[c] & possible if c in allowed else set(possible)
+            allowed[c] = allowed[c] & possible if c in allowed else possible
             if len(allowed[c]) < 2:
                 return False
     return True
 
 
+_POSSIBLE: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def _possible(f: Figure, own: int) -> frozenset[str]:
+    """The answers a figure leaves open to its hidden contributors: a blank cell, or one holding more than the viewer's own."""
+    memo = (id(f.counts), own, id(f.cell_reasons))
+    found = _POSSIBLE.get(memo)
+    if found is None or len(_POSSIBLE) > 200_000:
+        if len(_POSSIBLE) > 200_000:
+            _POSSIBLE.clear()
+        found = frozenset(k for k in f.key.categories if k in f.cell_reasons or f.counts.hidden.get(k, 0) > own)
+        _POSSIBLE[memo] = found
+    return found
+
+
+_OWN: dict[frozenset, frozenset[str]] = {}
+_UNKNOWN: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+
+
 def viewer_councils(fam: frozenset[GroupId]) -> frozenset[str]:
     """The councils of the signed-in viewer a family is for (each sees its own nearest neighbours); none for open data."""
-    return frozenset(g for grouping, g in fam if grouping == NEIGHBOURS)
+    own = _OWN.get(fam)
+    if own is None:
+        own = _OWN[fam] = frozenset(g for grouping, g in fam if grouping == NEIGHBOURS)
+    return own
 
 
 def unknown_to(fam: frozenset[GroupId], contributors: frozenset[str]) -> frozenset[str]:
     """The contributors the family's viewer does not know already: all but its own councils' contributions."""
     own = viewer_councils(fam)
-    if not own or not any(span.council_of(c) in own for c in contributors):
+    if not own:
         return contributors
-    return frozenset(c for c in contributors if span.council_of(c) not in own)
+    memo = (own, contributors)
+    found = _UNKNOWN.get(memo)
+    if found is None:
+        if len(_UNKNOWN) > 500_000:
+            _UNKNOWN.clear()
+        prefixes = tuple(f"{c}:" for c in own)
+        found = contributors
+        if any(c.startswith(prefixes) for c in contributors):
+            found = frozenset(c for c in contributors if not c.startswith(prefixes))
+        _UNKNOWN[memo] = found
+    return found
 
 
 def _kept_or_blank(key: Key, gid: GroupId, history: dict[GroupId, list[Past]], code: str) -> Figure:
