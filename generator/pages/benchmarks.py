@@ -281,6 +281,10 @@ def _downloads(package: Package, here: str) -> str:
     )
 
 
+CHANGE_LOG_CLASS = {"councils": ' class="tie-num"', "released-at": ' class="tie-date"', "as-of": ' class="tie-date"',
+                    "version": ' class="tie-date"', "changes": ' class="tie-wide"', "register-version": ' class="tie-wide"'}  # fmt: skip
+
+
 def _cell_text(column: str, value: str) -> str:
     if column == "register-version":
         return _register_short(value)
@@ -294,7 +298,7 @@ def _change_log(package: Package) -> str:
     head = "".join(f'<th scope="col"{num if c in ("release", "councils") else ""}>{h}</th>' for c, h in columns)
     rows = "".join(
         f'<tr><th scope="row" class="tie-num">{inline_html(r.get("release", ""))}</th>'
-        + "".join(f'<td{num if c == "councils" else ""}>{inline_html(_cell_text(c, r.get(c, "")))}</td>' for c, _ in columns[1:])
+        + "".join(f'<td{CHANGE_LOG_CLASS.get(c, "")}>{inline_html(_cell_text(c, r.get(c, "")))}</td>' for c, _ in columns[1:])
         + "</tr>"
         for r in reversed(package.releases)
     )
@@ -379,7 +383,7 @@ def group_page(package: Package, group: Group, edition: Edition | None, edition_
             out.append(_table(f"{theme.id}-{measure}", caption, "Statement", rows, STAGE_COLUMNS))
     out.append('<h2 id="routes">Routes to change</h2>\n')
     rows = [(inline_html(r.label), package.routes.get((edition_id, group.grouping, group.id, r.id))) for r in v.ROUTES.terms]
-    out.append(_table("routes", "The share of councils favouring each route" + _source(package, edition_id, what), "Route", rows, ROUTE_COLUMNS))
+    out.append(_table("route-figures", "The share of councils favouring each route" + _source(package, edition_id, what), "Route", rows, ROUTE_COLUMNS))
     out.append(_attribution(package, here))
     return here, "\n".join(out)
 
