@@ -305,7 +305,7 @@ def _change_log(package: Package) -> str:
     return (
         '<h2 id="changes">Change log</h2>\n'
         '<div class="tie-table tie-bench" role="region" aria-labelledby="changes-caption" tabindex="0"><table class="tie-figures">'
-        f'<caption id="changes-caption">Every release, newest first (releases.csv)</caption><thead><tr>{head}</tr></thead>'
+        f'<caption id="changes-caption"><span class="tie-caption-text">Every release, newest first (releases.csv)</span></caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>\n"
     )
 
