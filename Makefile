@@ -45,9 +45,9 @@ build: $(STAMP) $(if $(filter 1,$(TIE_EDITOR)),$(EDITOR_STAMP)) ## check, then b
 run: build ## set up, build and serve site and app on http://127.0.0.1:$(PORT)
 	$(BIN)/tie serve
 
-demo: $(STAMP) ## fill the database with synthetic responses (tie demo), bake their benchmarks, build and serve
+demo: $(STAMP) ## fill the database with synthetic responses (tie demo), publish their benchmarks, build and serve, to see everything at once
 	$(BIN)/tie demo
-	$(BIN)/tie nightly --demo
+	$(BIN)/tie nightly --demo --quiet
 	$(BIN)/tie build
 	$(BIN)/tie serve
 

@@ -23,6 +23,7 @@ from generator.content.facets import FACETS
 from generator.content.library import Library
 from generator.content.resources import Resource
 from generator.pages import (
+    benchmarks,
     councils,
     feed,
     library_index,
@@ -126,10 +127,15 @@ def write_resource_pages(resources: list[Resource], register: Register | None, d
 
 
 def write_other_pages(
-    lib: Library, docs: Path, contributing: Path, extra_pages: list[tuple[str, str]] = (), published: Published = NONE
+    lib: Library,
+    docs: Path,
+    contributing: Path,
+    extra_pages: list[tuple[str, str]] = (),
+    published: Published = NONE,
+    package: benchmarks.Package | None = None,
 ) -> int:
-    """Write every page but the resources' (listings, home, search, self-assessment, prose, councils) and the assets.
-    Returns how many pages."""
+    """Write every page but the resources' (listings, home, search, self-assessment, prose, councils, benchmarks) and
+    the assets. Returns how many pages."""
     docs.mkdir(parents=True, exist_ok=True)
     write = _Writer(docs)
     resources = lib.published
@@ -155,7 +161,9 @@ def write_other_pages(
             ("/whats-new/", site_pages.whats_new(resources)),
         ]
     )
-    write(site_pages.self_assessment(lib.edition))
+    write(site_pages.self_assessment(lib.edition, benchmarks.theme_tables(package, lib.edition)))
+    write(benchmarks.pages(package, lib.editions))
+    benchmarks.copy_package(docs, package)
     write([(SHELL_ADDRESS, site_pages.SHELL_MARKDOWN)])
     write(site_pages.prose_pages(contributing))
     if lib.register:  # the build refuses a library whose register could not be read; this is for its tests
@@ -276,7 +284,7 @@ def _template_pages(site: Path, resource_address: str | None) -> list[Path]:
     depend on the template and mkdocs.yml, not on a page's content; extra.scope makes them the same at any depth)."""
     rels = ["index.html", "library/index.html", "themes/governance/index.html", "search/index.html", "self-assessment/index.html",
             "about/index.html", "whats-new/index.html", "404.html", SHELL_ADDRESS.strip("/") + "/index.html",
-            "councils/index.html", "similar-councils/index.html"]  # fmt: skip
+            "councils/index.html", "similar-councils/index.html", "benchmarks/index.html"]  # fmt: skip
     if resource_address:
         rels.append(docs_path(resource_address).removesuffix(".md") + "/index.html")
     return [site / rel for rel in rels if (site / rel).is_file()]
@@ -300,13 +308,20 @@ def build(
     site_url: str | None = None,
     editor: decap.Backend | None = None,
     published: Published = NONE,
+    benchmarks_dir: Path | None = None,
 ) -> BuildResult:
     """Build the site from a loaded library. Refuses when the library has problems.
 
     `published` is what the store holds that the council pages show (responses published for everyone);
-    the command reads it when a database is configured (functions/consensus/site.py)."""
+    the command reads it when a database is configured (functions/consensus/site.py). `benchmarks_dir` is
+    the folder of the benchmark package `tie nightly` wrote; without one there (a fresh clone), the pages
+    say that no benchmarks are published yet."""
     if lib.problems:
         raise BuildError(f"{len(lib.problems)} problem(s) in the content; run `tie check` to see them")
+    try:
+        package = benchmarks.load(benchmarks_dir)
+    except benchmarks.PackageError as err:
+        raise BuildError(f"benchmarks: {err}") from None
     if editor is not None:
         try:
             decap.ready(root, editor)  # say so now, not after the whole build
@@ -330,7 +345,7 @@ def build(
         library.call("pages_of_resources", lib.published, lib.register, str(docs), nonce, today)
         library.call("index_of_resources", str(staging))
         with timer.step("generate"):
-            pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages, published)
+            pages = write_other_pages(lib, docs, root / "docs" / "contributing.md", extra_pages, published, package)
             copy_content_assets(content_dir, docs)
             webfiles.write(docs, site_url)
             pages += library.result()

@@ -221,6 +221,50 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+BENCHMARK_NIGHT = 1_796_000_000  # 2026-11-29: when the demo package's night ran
+
+
+@pytest.fixture(scope="session")
+def benchmark_package(tmp_path_factory) -> Path:
+    """A demo benchmark package, made once: `tie demo`'s data in a temporary SQLite file (the example questionnaire),
+    then one night of `tie nightly --demo` (functions.benchmarks.nightly.run). Gives the package's folder."""
+    from functions.benchmarks import nightly
+    from functions.demo import data
+    from functions.store import Store
+    from model import questionnaire, register
+
+    tmp = tmp_path_factory.mktemp("benchmarks")
+    editions, _ = questionnaire.load_all(EXAMPLES / "questionnaire")
+    reg = register.load(COUNCILS)
+    store = Store(f"sqlite:///{tmp / 'demo.sqlite3'}")
+    try:
+        store.migrate()
+        data.fill(store, reg, questionnaire.latest(editions), BENCHMARK_NIGHT)
+        nightly.run(store, reg, editions, tmp / "package", now=BENCHMARK_NIGHT, allow_demo=True)
+    finally:
+        store.close()
+    return tmp / "package"
+
+
+@pytest.fixture(scope="session")
+def benchmark_site(tmp_path_factory, benchmark_package) -> Path:
+    """The example content built once by the real `tie build` command with TIE_BENCHMARKS_DIR at the demo package
+    (and no database: the package alone says it is synthetic)."""
+    tmp = tmp_path_factory.mktemp("benchmark-site")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TIE_")} | {
+        "TIE_DATA_DIR": str(tmp / "data"),
+        "TIE_CONTENT_DIR": str(EXAMPLES / "content"),
+        "TIE_QUESTIONNAIRE_DIR": str(EXAMPLES / "questionnaire"),
+        "TIE_COUNCILS": COUNCILS,
+        "TIE_SITE_DIR": str(tmp / "site"),
+        "TIE_BUILD_DIR": str(tmp / "build"),
+        "TIE_BENCHMARKS_DIR": str(benchmark_package),
+    }
+    run = subprocess.run([str(TIE), "build"], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return tmp / "site"
+
+
 @pytest.fixture
 def live_server(tmp_path, built_site, smtp_server):
     """The app serving the built example site on a real port of 127.0.0.1, mail to the SMTP server."""
@@ -386,7 +430,7 @@ def served(tmp_path, built_site):
 # -- tiers ---------------------------------------------------------------------------------------
 
 # What makes a test slow: real Chromium, a real build of the site, `tie serve` in a process of its own.
-SLOW_FIXTURES = {"browser", "page", "no_js_page", "built_site", "library_site", "live_server", "library_server", "served", "site"}
+SLOW_FIXTURES = {"browser", "page", "no_js_page", "built_site", "library_site", "benchmark_site", "benchmark_package", "live_server", "library_server", "served", "site"}
 SLOW_FILES = {"test_authorisation_state_machine.py", "test_build_scale.py", "test_decap.py", "test_editorial.py",
               "test_intruder.py", "test_disclosure_properties.py"}
 

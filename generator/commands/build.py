@@ -19,6 +19,12 @@ def add_arguments(parser):
     )
 
 
+def benchmarks_folder(settings, published) -> Path:
+    """Where the benchmark package is: a demo database's goes to its own folder (tie nightly --demo), so that
+    demo figures never mix with real ones; the demo mark comes with what the store published."""
+    return settings.demo_benchmarks_dir if published.demo else settings.benchmarks_dir
+
+
 def run(args, settings) -> int:
     content = args.content or settings.content_dir
     lib = load(content, settings.questionnaire_dir, settings.councils)
@@ -43,7 +49,8 @@ def run(args, settings) -> int:
         site_url = args.site_url or settings.site_url
         editor = decap.Backend(settings.editor_repo, settings.editor_branch, settings.editor_auth_url, site_url) if settings.editor else None
         result = build(
-            lib, settings.root, settings.build_dir / "docs", site, content, site_url=site_url, editor=editor, published=published
+            lib, settings.root, settings.build_dir / "docs", site, content, site_url=site_url, editor=editor, published=published,
+            benchmarks_dir=benchmarks_folder(settings, published),
         )
     except BuildError as err:
         print(f"tie build: {err}", file=sys.stderr)

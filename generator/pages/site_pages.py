@@ -116,8 +116,9 @@ def search() -> str:
     )
 
 
-def self_assessment(edition: Edition | None) -> list[tuple[str, str]]:
-    """An overview of the questionnaire and a page per theme listing its statements, to prepare from."""
+def self_assessment(edition: Edition | None, benchmarks: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """An overview of the questionnaire and a page per theme listing its statements, to prepare from; `benchmarks`
+    holds, by theme id, the HTML of the theme's public benchmark table (generator/pages/benchmarks.py)."""
     base = "/self-assessment/"
     if edition is None:
         return [(base, front_matter({"title": "Self-assessment", "description": SELF_ASSESSMENT}) + "# Self-assessment\n\nThe questionnaire is not published yet.\n")]
@@ -159,6 +160,8 @@ def self_assessment(edition: Edition | None) -> list[tuple[str, str]]:
                 f"<span class=\"tie-statement__id\">{inline_html(s.id)}</span> {inline_html(s.text)}</h2>"
                 f"<p>{inline_html(s.help)}</p>{applies}<p class=\"tie-statement__bv\">Best Value themes: {bv}</p></section>\n"
             )
+        if benchmarks and theme.id in benchmarks:
+            body.append(benchmarks[theme.id])
         pages.append((f"{base}{theme.id}/", "\n".join(body)))
     return pages
 
