@@ -182,9 +182,8 @@ def _table(table_id: str, caption: str, first: str, rows: list[tuple[str, dict |
         f'<tr><th scope="row">{label}</th>' + "".join(_value(row, c, notes, unit) for c, _, unit in columns) + "</tr>" for label, row in rows
     )
     return (
-        f'<div class="tie-table tie-bench" role="region" aria-labelledby="{table_id}-caption" tabindex="0">'
         f'<table class="tie-figures" id="{table_id}"><caption id="{table_id}-caption"><span class="tie-caption-text">{caption}</span></caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>\n{notes.html()}\n"
+        f"<tbody>{body}</tbody></table>\n{notes.html()}\n"
     )
 
 
@@ -304,9 +303,9 @@ def _change_log(package: Package) -> str:
     )
     return (
         '<h2 id="changes">Change log</h2>\n'
-        '<div class="tie-table tie-bench" role="region" aria-labelledby="changes-caption" tabindex="0"><table class="tie-figures">'
+        '<table class="tie-figures">'
         f'<caption id="changes-caption"><span class="tie-caption-text">Every release, newest first (releases.csv)</span></caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>\n"
+        f"<tbody>{rows}</tbody></table>\n"
     )
 
 
