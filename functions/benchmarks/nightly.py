@@ -94,8 +94,9 @@ def run(
     if not any(changed.values()):
         if last and (on_disk is None or on_disk.release != last.id):
             say("Nothing new; the package on disk is not the latest release's: rewriting it from the store")
-            figures = {k: dict(v) for k, v in current.get(PUBLIC.id, {}).items()}
-            _write(target, register, figures, past_rows, last.id, last.version, last.as_of, last.demo, _complete(rel, figures))
+            figures = _with_unshown(current.get(PUBLIC.id, {}), rel.figures[PUBLIC.id])
+            meta = _meta(last.id, last.version, last.as_of, last.demo, register)
+            package.swap_in(package.stage(target, register, figures, [_release_row(r) for r in past_rows], meta), target)
             outcome.rewritten = True
         return outcome
     version = package.next_version(last.version if last else None, public_changed)
@@ -105,7 +106,7 @@ def run(
     say(f"Writing and validating the package (version {version})")
     figures = rel.figures[PUBLIC.id]
     meta = _meta(number, version, as_of, is_demo, register)
-    staging_checksum = package.write(target.with_name(target.name + ".next"), register, figures, rows, meta)
+    staged = package.stage(target, register, figures, rows, meta)
     summary = {
         "councils": rel.councils,
         "shown": outcome.shown,
@@ -115,17 +116,22 @@ def run(
         "changed": outcome.changed,
         "changes": rows[-1][-1],
     }
-    with store.transaction() as tx:
-        releases.record(tx, rel, changed, released_at=now, register_version=register.version.label, version=version,
-                        package_sha256=staging_checksum, demo=is_demo, summary=summary)  # fmt: skip
-    _swap_in(target.with_name(target.name + ".next"), target)
+    try:
+        with store.transaction() as tx:
+            releases.record(tx, rel, changed, released_at=now, register_version=register.version.label, version=version,
+                            package_sha256=staged.checksum, demo=is_demo, summary=summary)  # fmt: skip
+    except BaseException:
+        staged.discard()
+        raise
+    package.swap_in(staged, target)
     outcome.release, outcome.version = number, version
     return outcome
 
 
-def _complete(rel, figures):
-    """Tonight's computed figures where the store has no row (never shown, no contributors)."""
-    for key, by_group in rel.figures[PUBLIC.id].items():
+def _with_unshown(stored: dict, computed: dict) -> dict:
+    """The store's figures, and tonight's computed ones where the store has no row (never shown, no contributors)."""
+    figures = {key: dict(by_group) for key, by_group in stored.items()}
+    for key, by_group in computed.items():
         for gid, fig in by_group.items():
             figures.setdefault(key, {}).setdefault(gid, fig)
     return figures
@@ -147,12 +153,3 @@ def _meta(number: int, version: str, as_of: int, is_demo: bool, register: Regist
 def _release_row(r: releases.ReleaseRow) -> list:
     councils = r.summary.get("councils", {}).get(PUBLIC.id, 0)
     return [r.id, r.version, _iso(r.released_at), _iso(r.as_of), r.register_version, councils, r.summary.get("changes", "")]
-
-
-def _write(target, register, figures, past_rows, number, version, as_of, is_demo, _filled) -> None:
-    meta = _meta(number, version, as_of, is_demo, register)
-    package.write(target, register, figures, [_release_row(r) for r in past_rows], meta)
-
-
-def _swap_in(staged: Path, target: Path) -> None:
-    package._swap(staged, target)

@@ -1,4 +1,4 @@
-"""The open-data package in data/benchmarks/: written to a folder beside it, validated, then swapped in.
+"""The open-data package in data/benchmarks/: staged in a folder beside it and validated, then swapped in.
 
 Only the public audience's figures are written here: what signed-in members see stays in the store
 and is served by the app. The package holds stages.csv and routes.csv (the figures), groups.csv,
@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from functions.benchmarks.disclosure import Figure, GroupId
@@ -119,14 +120,26 @@ def descriptor(register: Register, meta: dict, hashes: dict[str, tuple[str, int]
     }
 
 
-def write(
+@dataclass(frozen=True)
+class Staged:
+    """A package written and validated in a folder beside its target, waiting to be swapped in."""
+
+    folder: Path
+    checksum: str
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def stage(
     target: Path,
     register: Register,
     figures: dict[Key, dict[GroupId, Figure]],
     releases: list[list],
     meta: dict,
-) -> str:
-    """Write, validate and swap in the package; returns its checksum. Raises InvalidPackage, replacing nothing."""
+) -> Staged:
+    """Write the package into a new folder beside `target` and validate it. Raises InvalidPackage, leaving
+    nothing behind; `target` is not touched until `swap_in`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".benchmarks-", dir=target.parent))
     try:
@@ -146,11 +159,10 @@ def write(
         errors = validate(staging)
         if errors:
             raise InvalidPackage(errors)
-        _swap(staging, target)
-        return checksum
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        return Staged(staging, checksum)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def validate(folder: Path) -> list[str]:
@@ -165,13 +177,13 @@ def validate(folder: Path) -> list[str]:
     ]
 
 
-def _swap(staging: Path, target: Path) -> None:
-    """Put the new package where the old one was: the old one is moved aside first, then removed."""
+def swap_in(staged: Staged, target: Path) -> None:
+    """Put the staged package where the old one was: the old one is moved aside first, then removed."""
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    staged.folder.rename(target)
     if old.exists():
         shutil.rmtree(old)

@@ -416,6 +416,17 @@ def earlier(tx: Tx, council: str, year: int) -> Published | None:
     return _published(tx, row)
 
 
+def _is_latest(*, per_edition: bool = False, by_time: bool = False) -> str:
+    """SQL: publication `c` is its council's latest, the newest round's newest version (per edition when asked;
+    among the publications made by a time, a parameter, when asked)."""
+    return (
+        "NOT EXISTS (SELECT 1 FROM consensus_responses n WHERE n.council = c.council"
+        + (" AND n.edition = c.edition" if per_edition else "")
+        + (" AND n.published_at <= ?" if by_time else "")
+        + " AND (n.year > c.year OR (n.year = c.year AND n.version > c.version)))"
+    )
+
+
 def shared_consensus(tx: Tx, as_of: int, edition: str | None = None) -> list[SharedConsensus]:
     """For the benchmarks: each council's latest publication per edition as of `as_of`, if it is shared.
 
@@ -432,10 +443,9 @@ def shared_consensus(tx: Tx, as_of: int, edition: str | None = None) -> list[Sha
         "SELECT c.id, c.council, c.edition, c.year, c.version, c.published_at, c.sharing, c.routes,"
         " a.statement_id, a.current, a.ambition"
         " FROM consensus_responses c LEFT JOIN consensus_answers a ON a.response_id = c.id"
-        " WHERE c.published_at <= ?" + (" AND c.edition = ?" if edition is not None else "") + " AND NOT EXISTS ("
-        "  SELECT 1 FROM consensus_responses n WHERE n.council = c.council AND n.edition = c.edition"
-        "  AND n.published_at <= ? AND (n.year > c.year OR (n.year = c.year AND n.version > c.version)))"
-        f" AND c.sharing IN ({marks})"
+        " WHERE c.published_at <= ?" + (" AND c.edition = ?" if edition is not None else "")
+        + " AND " + _is_latest(per_edition=True, by_time=True)
+        + f" AND c.sharing IN ({marks})"
         " ORDER BY c.edition, c.council, a.statement_id",
         (as_of, *([edition] if edition is not None else []), as_of, *SHARED),
     )
@@ -468,11 +478,7 @@ def public_responses(tx: Tx) -> list[PublicResponse]:
     republication), nothing of the council's is returned, even if an earlier round was public: the
     site follows the council's latest choice. Only stages and route ids, as `outside_view` shows them.
     """
-    latest_rows = (
-        "SELECT c.* FROM consensus_responses c WHERE NOT EXISTS ("
-        " SELECT 1 FROM consensus_responses n WHERE n.council = c.council"
-        " AND (n.year > c.year OR (n.year = c.year AND n.version > c.version)))"
-    )
+    latest_rows = "SELECT c.* FROM consensus_responses c WHERE " + _is_latest()
     rows = [r for r in tx.all(latest_rows + " ORDER BY c.council") if r["sharing"] == PUBLIC]
     answers: dict[str, dict[str, tuple[str, str]]] = {r["id"]: {} for r in rows}
     for a in tx.all(

@@ -10,6 +10,9 @@ Bounds are propagated through every equation (a count of 0 fixes all to 0, a cou
 unknowns fixes all to the top, known ones subtracted), and the equations are reduced exactly over
 the rationals; each reduced row is propagated too, until nothing changes. A contributor is
 reconstructed when its atom's count for some category is fixed at the atom's size.
+
+It shares no code with functions/benchmarks/ (span.py's elimination included) on purpose: an attack
+written apart from the rules it attacks does not inherit their mistakes.
 """
 
 from __future__ import annotations

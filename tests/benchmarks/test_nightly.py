@@ -178,3 +178,56 @@ def test_tie_nightly_names_its_demo_flag_and_refuses_a_demo_database_in_one_line
     assert "Release 1" in ran.stdout and "councils counted" in ran.stdout and (tmp_path / "demo-benchmarks" / "stages.csv").is_file()
 
 
+
+
+def _night_two_ready(store, register, editions, target):
+    """Release 1 on disk, and one more council's response waiting, so that the next night has a release to make."""
+    hand_case(store)
+    nightly.run(store, register, editions, target, now=T0 + DAY)
+    publish(store, "HAT", "plans", ("process-redesign",), "public", T0 + DAY + 10)
+    return {p.name: p.read_bytes() for p in target.iterdir()}
+
+
+def test_a_package_that_fails_validation_replaces_nothing_records_nothing_and_leaves_nothing(fresh_store, register, editions, tmp_path, monkeypatch):
+    from functions.benchmarks import package
+
+    target = tmp_path / "benchmarks"
+    before = _night_two_ready(fresh_store, register, editions, target)
+    monkeypatch.setattr(package, "validate", lambda folder: ["stages: Type Error: a cell is not an integer"])
+    with pytest.raises(package.InvalidPackage, match="a cell is not an integer"):
+        nightly.run(fresh_store, register, editions, target, now=T0 + 2 * DAY)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "benchmarks" in p.name) == ["benchmarks"]  # no staging folder left
+    with fresh_store.transaction(write=False) as tx:
+        assert [r.id for r in releases.all_releases(tx)] == [1]
+
+
+def test_a_release_that_cannot_be_recorded_keeps_the_old_package_and_leaves_nothing(fresh_store, register, editions, tmp_path, monkeypatch):
+    target = tmp_path / "benchmarks"
+    before = _night_two_ready(fresh_store, register, editions, target)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(releases, "record", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        nightly.run(fresh_store, register, editions, target, now=T0 + 2 * DAY)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "benchmarks" in p.name) == ["benchmarks"]
+    monkeypatch.undo()
+    done = nightly.run(fresh_store, register, editions, target, now=T0 + 3 * DAY)
+    assert done.release == 2 and json.loads((target / "datapackage.json").read_text())["exchange"]["release"] == 2
+
+
+def test_a_package_lost_from_disk_is_rewritten_from_the_store_with_the_same_figures(fresh_store, register, editions, tmp_path):
+    import shutil
+
+    target = tmp_path / "benchmarks"
+    hand_case(fresh_store)
+    nightly.run(fresh_store, register, editions, target, now=T0 + DAY)
+    first = {name: rows(target, name) for name in ("stages", "routes", "releases")}
+    shutil.rmtree(target)
+    again = nightly.run(fresh_store, register, editions, target, now=T0 + 2 * DAY)
+    assert again.release is None and again.rewritten and again.version == "1.0.0"
+    assert {name: rows(target, name) for name in ("stages", "routes", "releases")} == first
+    assert json.loads((target / "datapackage.json").read_text())["exchange"]["release"] == 1
