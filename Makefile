@@ -53,7 +53,7 @@ demo: $(STAMP) ## fill the database with synthetic responses (tie demo), publish
 
 test: $(STAMP) $(VNU_STAMP) ## set up and run every test (the HTML checker needs Java)
 	$(BIN)/ruff check model generator functions tests benchmarks
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 test-fast: $(STAMP) ## the quick tier while working: no browser, no site builds, fewer property cases
 	$(BIN)/ruff check model generator functions tests benchmarks
