@@ -185,25 +185,32 @@ def decide(
             past_figures[fam] = [p.figure for g in fam for p in history.get(g, [])]
         return past_figures[fam] + [extra[g] for g in fam if g in extra]
 
-    def safe(with_these: dict[GroupId, Figure], gids) -> bool:
-        fams = {fam for g in gids for fam in families_of[g]}
-        if not all(one_sided(fam, history.get(g, []), with_these[g], limit) for g in gids for fam in families_of[g]):
+    def safe_in(fam, with_these: dict[GroupId, Figure], new: set[GroupId] | dict[GroupId, Figure]) -> bool:
+        """Whether the family's viewer, seeing `with_these` tonight, learns nothing it may not (`new`: the figures on trial)."""
+        if not all(one_sided(fam, history.get(g, []), with_these[g], limit) for g in fam if g in new):
             return False
-        if not all(answers_left(fam, figures_of(fam, with_these)) for fam in fams):
+        if not answers_left(fam, figures_of(fam, with_these)):
             return False
-        return all(checker.leak(sets_of(fam, with_these), limit) is None for fam in fams)
+        return checker.leak(sets_of(fam, with_these), limit) is None
 
     verified: set[GroupId] = set()
     changed = True
     while changed:
         changed = False
-        if safe({**accepted, **candidates}, list(candidates)):
+        everything = {**accepted, **candidates}
+        # Every check only finds more with more figures (more sets combine in more ways, more figures leave
+        # fewer answers open), so a family safe with every candidate is safe with any of them: when some
+        # family is not, the candidates are taken one at a time, re-checking only the families that failed.
+        unsafe = {fam for fam in {f for g in candidates for f in families_of[g]} if not safe_in(fam, everything, candidates)}
+        if not unsafe:
             trial = dict(candidates)
         else:
             trial = dict(accepted)
             for gid in order:
-                if gid in candidates and gid not in trial and safe({**trial, gid: candidates[gid]}, [gid]):
+                if gid in candidates and gid not in trial:
                     trial[gid] = candidates[gid]
+                    if not all(safe_in(fam, trial, (gid,)) for fam in families_of[gid] if fam in unsafe):
+                        del trial[gid]
         for gid in list(candidates):
             if gid not in trial:
                 del candidates[gid]
@@ -325,7 +332,16 @@ def viewer_councils(fam: frozenset[GroupId]) -> frozenset[str]:
 
 def unknown_to(fam: frozenset[GroupId], contributors: frozenset[str]) -> frozenset[str]:
     """The contributors the family's viewer does not know already: all but its own councils' contributions."""
-    own = viewer_councils(fam)
+    return _unknown(viewer_councils(fam), contributors)
+
+
+def _known(own: frozenset[str], contributors: frozenset[str]) -> frozenset[str]:
+    """The contributions of the councils `own` among `contributors` (what a viewer of those councils knows)."""
+    unknown = _unknown(own, contributors)
+    return contributors - unknown if unknown is not contributors else frozenset()
+
+
+def _unknown(own: frozenset[str], contributors: frozenset[str]) -> frozenset[str]:
     if not own:
         return contributors
     memo = (own, contributors)
@@ -418,8 +434,8 @@ def _pair_gives_away(a, b, own_councils: frozenset[str] = frozenset()) -> bool:
     if not only_a and not only_b:
         return False
     # the viewer knows its own councils' answers: in the worst case they move the difference by one each
-    own_a = sum(1 for c in only_a if span.council_of(c) in own_councils)
-    own_b = sum(1 for c in only_b if span.council_of(c) in own_councils)
+    own_a = len(_known(own_councils, ha) - hb)
+    own_b = len(_known(own_councils, hb) - ha)
     p, m = len(only_a) - own_a, len(only_b) - own_b
     for cat in ca.hidden:
         if cat in blank_a or cat in blank_b:

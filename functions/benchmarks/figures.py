@@ -181,14 +181,13 @@ def count_group(keys_: list[Key], group: GroupRef, by_council: dict[str, Contrib
     return out
 
 
-def raw_figures(edition: Edition, register: Register, entries, audience: Audience, with_neighbours: bool):
-    """Every raw figure of an edition for an audience, by key then group, from snapshot entries."""
+def raw_figures(edition: Edition, register: Register, entries, audience: Audience, group_list: list[GroupRef]):
+    """Every raw figure of an edition for an audience in the groups `group_list`, by key then group, from snapshot entries."""
     by_council = {
         e.council: contribution(edition, register.councils[e.council].type, e)
         for e in entries
         if e.edition == edition.id and e.council in register.councils
     }
-    group_list = fixed_groups(register) + (neighbour_groups(register) if with_neighbours else [])
     all_keys = keys(edition)
     out: dict[Key, dict[tuple[str, str], Raw]] = {key: {} for key in all_keys}
     for g in group_list:

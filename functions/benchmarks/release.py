@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from functions.benchmarks import disclosure
 from functions.benchmarks.disclosure import Checker, Figure, GroupId, Past, Tally
-from functions.benchmarks.figures import NEIGHBOURS, Key, raw_figures
+from functions.benchmarks.figures import NEIGHBOURS, Key, fixed_groups, neighbour_groups, raw_figures
 from functions.benchmarks.rules import AUDIENCES, PUBLIC, SIGNED_IN, Audience
 from model.questionnaire import Edition
 from model.register import Register
@@ -65,6 +65,7 @@ def compute(
     """Every figure of release `number`, for both audiences."""
     release = Release(number, as_of, viewers=sorted({v for v in viewers if len(v) > 1}, key=sorted))
     checker = Checker()
+    fixed, near = fixed_groups(register), neighbour_groups(register)  # worked out once: the neighbours take a while
     for audience in AUDIENCES.values():
         counted = {e.council for e in entries if e.sharing in audience.counted and e.council in register.councils}
         release.councils[audience.id] = len(counted)
@@ -74,7 +75,7 @@ def compute(
         for edition in editions.values():
             if progress:
                 progress(f"{audience.label}: edition {edition.id}")
-            raws = raw_figures(edition, register, entries, audience, with_neighbours=audience is SIGNED_IN)
+            raws = raw_figures(edition, register, entries, audience, fixed + near if audience is SIGNED_IN else fixed)
             for key, by_group in raws.items():
                 past = history.get(audience.id, {}).get(key, {})
                 decided = disclosure.decide(key, by_group, past, fams, audience, number, checker)

@@ -134,23 +134,33 @@ def record(tx: Tx, release: Release, changed: dict[str, list[Figure]], *, releas
     known = {r["hash"] for r in tx.all("SELECT hash FROM benchmark_sets")}
     new_sets: list[tuple] = []
     rows: list[tuple] = []
+    hashes: dict[frozenset[str], str] = {}  # most figures of a group share their sets: each is hashed once
+
+    def hash_of(members: frozenset[str]) -> str:
+        found = hashes.get(members)
+        if found is None:
+            found = hashes[members] = contributor_hash(members)
+        return found
+
     for audience, figs in changed.items():
         for f in figs:
             set_hash = hidden_hash = None
             if f.counts is not None:
-                set_hash, hidden_hash = contributor_hash(f.contributors), contributor_hash(f.hidden)
+                set_hash, hidden_hash = hash_of(f.contributors), hash_of(f.hidden)
                 for h, members in ((set_hash, f.contributors), (hidden_hash, f.hidden)):
                     if h not in known:
                         new_sets.append((h, "\n".join(sorted(members))))
                         known.add(h)
-            counts = json.dumps({"all": f.counts.all, "hidden": f.counts.hidden}) if f.counts else None
+            counts = _JSON({"all": f.counts.all, "hidden": f.counts.hidden}) if f.counts else None
             rows.append((release.number, audience, *f.key, f.group[0], f.group[1], f.status, set_hash, hidden_hash,
-                         counts, json.dumps(f.published(), sort_keys=True)))  # fmt: skip
+                         counts, _SORTED_JSON(f.published())))  # fmt: skip
     tx.insert_many("benchmark_sets", ("hash", "contributors"), new_sets)
     tx.insert_many("benchmark_figures", FIGURE_COLUMNS, rows)
     tx.insert_many("benchmark_viewers", ("release_id", "councils"), [(release.number, ",".join(sorted(c))) for c in release.viewers])
 
 
+_JSON = json.JSONEncoder().encode  # one encoder for the hundred thousand rows of a first night
+_SORTED_JSON = json.JSONEncoder(sort_keys=True).encode
 FIGURE_COLUMNS = ("release_id", "audience", "edition", "kind", "subject", "measure", "grouping", "group_id", "status",
                   "set_hash", "hidden_hash", "counts", "value")  # fmt: skip
 
