@@ -152,16 +152,20 @@ def record(tx: Tx, release: Release, changed: dict[str, list[Figure]], *, releas
                         new_sets.append((h, "\n".join(sorted(members))))
                         known.add(h)
             counts = _JSON({"all": f.counts.all, "hidden": f.counts.hidden}) if f.counts else None
-            rows.append((release.number, audience, *f.key, f.group[0], f.group[1], f.status, set_hash, hidden_hash,
+            rows.append((audience, f.group[0], f.group[1], *f.key, release.number, f.status, set_hash, hidden_hash,
                          counts, _SORTED_JSON(f.published())))  # fmt: skip
     tx.insert_many("benchmark_sets", ("hash", "contributors"), new_sets)
+    # in the order of the primary key, which the columns start with: an index filled in order writes each page
+    # once, where the order figures are decided in (key by key) sends every row to another page, which made a
+    # first night's hundred thousand rows three times slower
+    rows.sort()
     tx.insert_many("benchmark_figures", FIGURE_COLUMNS, rows)
     tx.insert_many("benchmark_viewers", ("release_id", "councils"), [(release.number, ",".join(sorted(c))) for c in release.viewers])
 
 
 _JSON = json.JSONEncoder().encode  # one encoder for the hundred thousand rows of a first night
 _SORTED_JSON = json.JSONEncoder(sort_keys=True).encode
-FIGURE_COLUMNS = ("release_id", "audience", "edition", "kind", "subject", "measure", "grouping", "group_id", "status",
+FIGURE_COLUMNS = ("audience", "grouping", "group_id", "edition", "kind", "subject", "measure", "release_id", "status",
                   "set_hash", "hidden_hash", "counts", "value")  # fmt: skip
 
 
