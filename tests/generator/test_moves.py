@@ -83,6 +83,7 @@ def test_a_move_without_a_redirect_fails_tie_check_with_one_clear_line(tree, cap
     ), lines[0]
 
 
+@pytest.mark.slow  # a real build of the example site
 def test_a_renamed_page_redirects_from_its_old_address_statically_and_in_the_app(tree, tmp_path, capsys):
     tie(capsys, "addresses")
     rename(tree, "guidance/budget-consultation.md", "guidance/consulting-on-the-budget.md", redirect=OLD)
@@ -114,6 +115,7 @@ def test_a_renamed_page_redirects_from_its_old_address_statically_and_in_the_app
     app.state.store.close()
 
 
+@pytest.mark.slow  # a real build of the example site
 def test_every_recorded_address_still_answers_after_a_move(tree, tmp_path, capsys):
     tie(capsys, "addresses")
     recorded = ledger_lines(tree)

@@ -18,10 +18,10 @@ from starlette.routing import Mount, Route
 from functions.assessment import rounds
 from functions.councils import memberships
 from functions.web.security import CSRF_COOKIE, SESSION_COOKIE
-from tests.factories import PeopleFactory, examples
+from tests.factories import FAST, PeopleFactory, examples
 
 COUNTY = "ESX"
-CASES = max(examples(500), 200)  # per operation (fewer in the quick tier, enough to reach every outcome in REACHED)
+CASES = examples(500)  # per operation: enough to reach every outcome in REACHED (the quick tier's tenth is not)
 MY_RESPONSE = "/councils/{code}/rounds/{round_id}/my-response"
 MY_ANSWER = MY_RESPONSE + "/answers/{statement_id}"
 MEMBER = "/councils/{code}/members/{person_id}"
@@ -255,5 +255,7 @@ def test_no_operation_fails_or_leaks_whatever_it_is_sent(api_app, signed_in, lab
     assert len(statuses) >= CASES, f"{label}: only {len(statuses)} cases ran"
     assert max(statuses) < 500
     # the real logic ran: saves and changes succeeded, bad bodies were refused with every problem, and
-    # the rights were checked (a member is refused what only the super-user may do)
-    assert REACHED.get(label, {200}) <= set(statuses), sorted(set(statuses))
+    # the rights were checked (a member is refused what only the super-user may do); the quick tier's
+    # few cases only look for errors and leaks, and `make test` holds the fuzz to reaching every outcome
+    if not FAST:
+        assert REACHED.get(label, {200}) <= set(statuses), sorted(set(statuses))
