@@ -86,6 +86,7 @@ class World:
     history: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list))))
     releases: list[release.Release] = field(default_factory=list)
     snapshots: list[list[SharedConsensus]] = field(default_factory=list)  # the entries each release was computed from
+    _values: dict[str, dict] = field(default_factory=dict)  # contributor id -> its values, worked out once
     night: int = 0
     _serial: int = 0
 
@@ -198,9 +199,12 @@ class World:
 
     def values(self, contributor: str) -> dict:
         """A contributor's value for every figure key of its edition (what the figures count it as)."""
-        pub = self.publications[contributor]
-        ed = self.editions[pub.entry.edition]
-        return contribution(ed, self.reg.councils[pub.entry.council].type, pub.entry).values
+        found = self._values.get(contributor)
+        if found is None:  # a publication never changes: a new one is a new contributor
+            pub = self.publications[contributor]
+            ed = self.editions[pub.entry.edition]
+            found = self._values[contributor] = contribution(ed, self.reg.councils[pub.entry.council].type, pub.entry).values
+        return found
 
 
 def _by_register(f):

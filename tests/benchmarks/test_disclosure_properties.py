@@ -44,6 +44,7 @@ def check(world: sim.World, rel) -> int:
     """Every property of one release; the number of figures shown (fresh or kept)."""
     shown = 0
     public_ids = {cid for cid, p in world.publications.items() if p.entry.sharing == "public"}
+    snapshots: dict[int, set[str]] = {}  # each release's contributors, made once for the figures from it
     for audience_id, by_key in rel.figures.items():
         audience = rules.AUDIENCES[audience_id]
         m = audience.minimum
@@ -75,7 +76,9 @@ def check(world: sim.World, rel) -> int:
                 # the counts are those of the contributors named, as they published
                 made = Counter(world.values(c)[key] for c in f.contributors)
                 assert {k: v for k, v in counts.all.items() if v} == dict(made), where
-                snapshot = {f"{e.council}:{e.publication}" for e in world.snapshots[f.release - 1]}
+                if f.release not in snapshots:
+                    snapshots[f.release] = {f"{e.council}:{e.publication}" for e in world.snapshots[f.release - 1]}
+                snapshot = snapshots[f.release]
                 assert f.contributors <= snapshot, f"{where}: counts a response not in the snapshot of its release"
                 if audience is rules.PUBLIC:
                     assert f.contributors <= public_ids, f"{where}: open data counts a response not shared with everyone"
