@@ -21,6 +21,7 @@ gives the viewer four others' answers.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 
 from functions.benchmarks import rules, span
@@ -185,7 +186,7 @@ def decide(
             past_figures[fam] = [p.figure for g in fam for p in history.get(g, [])]
         return past_figures[fam] + [extra[g] for g in fam if g in extra]
 
-    def safe_in(fam, with_these: dict[GroupId, Figure], new: set[GroupId] | dict[GroupId, Figure]) -> bool:
+    def safe_in(fam, with_these: dict[GroupId, Figure], new: Container[GroupId]) -> bool:
         """Whether the family's viewer, seeing `with_these` tonight, learns nothing it may not (`new`: the figures on trial)."""
         if not all(one_sided(fam, history.get(g, []), with_these[g], limit) for g in fam if g in new):
             return False

@@ -2,12 +2,13 @@
 
 import csv
 import json
+import shutil
 import subprocess
 
 import pytest
 
 from functions.assessment import rounds
-from functions.benchmarks import nightly, release, releases
+from functions.benchmarks import nightly, package, release, releases
 from functions.consensus import store as consensus
 from functions.demo import data
 from functions.demo import store as demo
@@ -178,8 +179,6 @@ def test_tie_nightly_names_its_demo_flag_and_refuses_a_demo_database_in_one_line
     assert "Release 1" in ran.stdout and "councils counted" in ran.stdout and (tmp_path / "demo-benchmarks" / "stages.csv").is_file()
 
 
-
-
 def _night_two_ready(store, register, editions, target):
     """Release 1 on disk, and one more council's response waiting, so that the next night has a release to make."""
     hand_case(store)
@@ -189,8 +188,6 @@ def _night_two_ready(store, register, editions, target):
 
 
 def test_a_package_that_fails_validation_replaces_nothing_records_nothing_and_leaves_nothing(fresh_store, register, editions, tmp_path, monkeypatch):
-    from functions.benchmarks import package
-
     target = tmp_path / "benchmarks"
     before = _night_two_ready(fresh_store, register, editions, target)
     monkeypatch.setattr(package, "validate", lambda folder: ["stages: Type Error: a cell is not an integer"])
@@ -220,8 +217,6 @@ def test_a_release_that_cannot_be_recorded_keeps_the_old_package_and_leaves_noth
 
 
 def test_a_package_lost_from_disk_is_rewritten_from_the_store_with_the_same_figures(fresh_store, register, editions, tmp_path):
-    import shutil
-
     target = tmp_path / "benchmarks"
     hand_case(fresh_store)
     nightly.run(fresh_store, register, editions, target, now=T0 + DAY)
