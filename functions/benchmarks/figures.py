@@ -12,6 +12,7 @@ republished correction is a different contributor from the publication it replac
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -147,38 +148,50 @@ def neighbour_groups(register: Register) -> list[GroupRef]:
     return out
 
 
-def count_group(keys_: list[Key], group: GroupRef, by_council: dict[str, Contribution], audience: Audience) -> dict[Key, Raw]:
+def count_group(keys_: list[Key], group: GroupRef, by_council: dict[str, Contribution], audience: Audience,
+                columns: dict[str, tuple[str | None, ...]] | None = None) -> dict[Key, Raw]:  # fmt: skip
     """The raw figures of one group for every key: the audience's contributors and their counts.
+
+    `columns`: each council's values in the order of `keys_` (None where it gave none), worked out once
+    for all the groups of an edition by `raw_figures`. A group's values are then counted key by key
+    with Counter over the group's column, the hidden contributors and the known ones apart.
 
     Most keys are answered by every contributor of the group, so their contributor sets are one and
     the same object: less memory, and a set's hash is worked out once for all the checks that use it.
     """
+    if columns is None:
+        columns = _columns(keys_, by_council)
     members = [by_council[code] for code in group.members if code in by_council and by_council[code].sharing in audience.counted]
+    hidden_m = [c for c in members if c.sharing not in audience.known]
+    known_m = [c for c in members if c.sharing in audience.known]
     everyone = frozenset(c.id for c in members)
-    everyone_hidden = frozenset(c.id for c in members if c.sharing not in audience.known)
+    everyone_hidden = frozenset(c.id for c in hidden_m)
     interned: dict[frozenset, frozenset] = {everyone: everyone, everyone_hidden: everyone_hidden}
+    hidden_cols, known_cols = _by_key(hidden_m, columns, len(keys_)), _by_key(known_m, columns, len(keys_))
     out = {}
-    for key in keys_:
+    for key, hidden_values, known_values in zip(keys_, hidden_cols, known_cols, strict=True):
         cats = key.categories
-        all_counts = dict.fromkeys(cats, 0)
-        hidden_counts = dict.fromkeys(cats, 0)
-        contributors, hidden = [], []
-        for c in members:
-            value = c.values.get(key)
-            if value is None:
-                continue
-            contributors.append(c.id)
-            all_counts[value] += 1
-            if c.sharing not in audience.known:
-                hidden.append(c.id)
-                hidden_counts[value] += 1
-        if len(contributors) == len(everyone):
+        in_hidden, in_known = Counter(hidden_values), Counter(known_values)
+        hidden_counts = {k: in_hidden.get(k, 0) for k in cats}
+        all_counts = {k: hidden_counts[k] + in_known.get(k, 0) for k in cats}
+        if None not in in_hidden and None not in in_known:
             who, secret = everyone, everyone_hidden
         else:
-            who = interned.setdefault(frozenset(contributors), frozenset(contributors))
-            secret = interned.setdefault(frozenset(hidden), frozenset(hidden))
+            answered = frozenset(c.id for c, v in zip(hidden_m, hidden_values, strict=True) if v is not None)
+            who = frozenset(c.id for c, v in zip(known_m, known_values, strict=True) if v is not None) | answered
+            who = interned.setdefault(who, who)
+            secret = interned.setdefault(answered, answered)
         out[key] = Raw(key, group, who, secret, Counts(all_counts, hidden_counts))
     return out
+
+
+def _by_key(members: list[Contribution], columns: dict[str, tuple], n: int) -> list[tuple]:
+    """The members' values key by key: for each key, a tuple of one value per member."""
+    return list(zip(*(columns[c.council] for c in members), strict=True)) if members else [()] * n
+
+
+def _columns(keys_: list[Key], by_council: dict[str, Contribution]) -> dict[str, tuple[str | None, ...]]:
+    return {code: tuple(map(c.values.get, keys_)) for code, c in by_council.items()}
 
 
 def raw_figures(edition: Edition, register: Register, entries, audience: Audience, group_list: list[GroupRef]):
@@ -189,9 +202,10 @@ def raw_figures(edition: Edition, register: Register, entries, audience: Audienc
         if e.edition == edition.id and e.council in register.councils
     }
     all_keys = keys(edition)
+    columns = _columns(all_keys, by_council)
     out: dict[Key, dict[tuple[str, str], Raw]] = {key: {} for key in all_keys}
     for g in group_list:
-        for key, raw in count_group(all_keys, g, by_council, audience).items():
+        for key, raw in count_group(all_keys, g, by_council, audience, columns).items():
             out[key][(g.grouping, g.id)] = raw
     return out
 

@@ -68,6 +68,12 @@ class Tx:
         cur = self.conn.execute(self._sql(sql), tuple(params))
         return [dict(r) for r in cur.fetchall()]
 
+    def each(self, sql: str, params: tuple | list = ()) -> Iterator[dict]:
+        """The rows one at a time: for a query whose rows are many, not all held as dicts at once."""
+        cur = self.conn.execute(self._sql(sql), tuple(params))
+        for r in cur:
+            yield dict(r)
+
     def value(self, sql: str, params: tuple | list = ()):
         row = self.one(sql, params)
         return None if row is None else next(iter(row.values()))
