@@ -304,18 +304,21 @@ def answers_left(fam: frozenset[GroupId], figs: list[Figure]) -> bool:
     return True
 
 
-_POSSIBLE: dict[tuple[int, int], frozenset[str]] = {}
+# (id of counts, own, id of cell reasons) -> (counts, cell reasons, answers): the entry holds the objects whose ids
+# it is keyed on, so that neither can be freed and its id given to another figure's while the entry stands
+_POSSIBLE: dict[tuple[int, int, int], tuple[Counts, dict[str, str], frozenset[str]]] = {}
 
 
 def _possible(f: Figure, own: int) -> frozenset[str]:
     """The answers a figure leaves open to its hidden contributors: a blank cell, or one holding more than the viewer's own."""
     memo = (id(f.counts), own, id(f.cell_reasons))
-    found = _POSSIBLE.get(memo)
-    if found is None or len(_POSSIBLE) > 200_000:
-        if len(_POSSIBLE) > 200_000:
-            _POSSIBLE.clear()
-        found = frozenset(k for k in f.key.categories if k in f.cell_reasons or f.counts.hidden.get(k, 0) > own)
-        _POSSIBLE[memo] = found
+    entry = _POSSIBLE.get(memo)
+    if entry is not None and entry[0] is f.counts and entry[1] is f.cell_reasons:
+        return entry[2]
+    if len(_POSSIBLE) > 200_000:
+        _POSSIBLE.clear()
+    found = frozenset(k for k in f.key.categories if k in f.cell_reasons or f.counts.hidden.get(k, 0) > own)
+    _POSSIBLE[memo] = (f.counts, f.cell_reasons, found)
     return found
 
 
