@@ -149,7 +149,7 @@ def neighbour_groups(register: Register) -> list[GroupRef]:
 
 
 def count_group(keys_: list[Key], group: GroupRef, by_council: dict[str, Contribution], audience: Audience,
-                columns: dict[str, tuple[str | None, ...]] | None = None) -> dict[Key, Raw]:  # fmt: skip
+                columns: dict[str, tuple[str | None, ...]]) -> dict[Key, Raw]:  # fmt: skip
     """The raw figures of one group for every key: the audience's contributors and their counts.
 
     `columns`: each council's values in the order of `keys_` (None where it gave none), worked out once
@@ -159,8 +159,6 @@ def count_group(keys_: list[Key], group: GroupRef, by_council: dict[str, Contrib
     Most keys are answered by every contributor of the group, so their contributor sets are one and
     the same object: less memory, and a set's hash is worked out once for all the checks that use it.
     """
-    if columns is None:
-        columns = _columns(keys_, by_council)
     members = [by_council[code] for code in group.members if code in by_council and by_council[code].sharing in audience.counted]
     hidden_m = [c for c in members if c.sharing not in audience.known]
     known_m = [c for c in members if c.sharing in audience.known]

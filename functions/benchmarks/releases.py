@@ -51,14 +51,14 @@ def all_releases(tx: Tx) -> list[ReleaseRow]:
     return [_release(r) for r in tx.all("SELECT * FROM benchmark_releases ORDER BY id")]
 
 
-def _figure(row: dict, sets: dict[str, frozenset[str]], decoded: dict[str, object] | None = None) -> Figure:
+def _figure(row: dict, sets: dict[str, frozenset[str]], decoded: dict[str, dict] | None = None) -> Figure:
     """A stored row as a figure. `decoded`: JSON texts already decoded, shared between the figures that store the
     same text (a first night's hundred thousand figures hold a few thousand distinct values); nothing changes a
     figure's values in place."""
-    decode = json.loads if decoded is None else (lambda t: decoded[t] if t in decoded else decoded.setdefault(t, json.loads(t)))
+    decoded = {} if decoded is None else decoded
     key = Key(row["edition"], row["kind"], row["subject"], row["measure"])
-    value = decode(row["value"])
-    counts = decode(row["counts"]) if row["counts"] else None
+    value = _decode(row["value"], decoded)
+    counts = _decode(row["counts"], decoded) if row["counts"] else None
     return Figure(
         key,
         (row["grouping"], row["group_id"]),
@@ -76,6 +76,13 @@ def _figure(row: dict, sets: dict[str, frozenset[str]], decoded: dict[str, objec
     )
 
 
+def _decode(text: str, decoded: dict[str, dict]) -> dict:
+    found = decoded.get(text)
+    if found is None:
+        found = decoded[text] = json.loads(text)
+    return found
+
+
 def load(tx: Tx, before: int | None = None, audience: str | None = None) -> tuple[History, Current]:
     """What every release before `before` (all of them when None) showed: the history and the current state.
 
@@ -89,11 +96,10 @@ def load(tx: Tx, before: int | None = None, audience: str | None = None) -> tupl
         where.append("audience = ?")
         params.append(audience)
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    hashes = {h for r in tx.each(f"SELECT set_hash, hidden_hash FROM benchmark_figures{clause}", params) for h in r.values() if h}
-    sets = _sets(tx, hashes)
+    sets = _sets(tx)
     history: History = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     current: Current = defaultdict(lambda: defaultdict(dict))
-    decoded: dict[str, object] = {}
+    decoded: dict[str, dict] = {}
     for r in tx.each(f"SELECT * FROM benchmark_figures{clause} ORDER BY release_id", params):
         fig = _figure(r, sets, decoded)
         current[r["audience"]][fig.key][fig.group] = fig
@@ -102,14 +108,10 @@ def load(tx: Tx, before: int | None = None, audience: str | None = None) -> tupl
     return history, current
 
 
-def _sets(tx: Tx, hashes: set[str]) -> dict[str, frozenset[str]]:
-    if not hashes:
-        return {}
-    out = {}
-    for r in tx.all("SELECT hash, contributors FROM benchmark_sets"):
-        if r["hash"] in hashes:
-            out[r["hash"]] = frozenset(r["contributors"].split("\n")) if r["contributors"] else frozenset()
-    return out
+def _sets(tx: Tx) -> dict[str, frozenset[str]]:
+    """Every contributor set stored, by hash: each is written once, for the first figure that showed it."""
+    return {r["hash"]: frozenset(r["contributors"].split("\n")) if r["contributors"] else frozenset()
+            for r in tx.each("SELECT hash, contributors FROM benchmark_sets")}  # fmt: skip
 
 
 def viewers(tx: Tx) -> list[frozenset[str]]:
