@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import editor as decap
-from generator import workers
+from generator import rerender, workers
 from generator.content import ledger as addresses
 from generator.content.facets import FACETS
 from generator.content.library import Library
@@ -58,6 +58,7 @@ class BuildResult:
 
     pages: int = 0
     resources: int = 0
+    rendered: int | None = None  # pages MkDocs rendered, when not all: those that changed since the last build, and the navigation's
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -93,8 +94,23 @@ def clear_later(folder: Path, keep_hidden: bool = False) -> subprocess.Popen | N
     trash = Path(tempfile.mkdtemp(prefix=".tie-old-", dir=folder.parent))
     for entry in entries:
         entry.rename(trash / entry.name)
+    return _remove_later(trash)
+
+
+def _set_aside(folder: Path) -> Path | None:
+    """Move `folder` beside itself under a new name (a rename), leaving its place empty; None when it is not there."""
+    if not folder.is_dir():
+        return None
+    aside = Path(tempfile.mkdtemp(prefix=".tie-last-", dir=folder.parent))
+    aside.rmdir()
+    folder.rename(aside)
+    return aside
+
+
+def _remove_later(folder: Path) -> subprocess.Popen:
+    """Delete `folder` in another process (see clear_later)."""
     code = "import os, shutil, sys; os.nice(10) if hasattr(os, 'nice') else None; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    return subprocess.Popen([sys.executable, "-c", code, str(trash)])
+    return subprocess.Popen([sys.executable, "-c", code, str(folder)])
 
 
 class _Writer:
@@ -210,19 +226,28 @@ def fingerprint_assets(config, docs: Path) -> None:
     config.extra["tie_search_js"] = fingerprint(docs, "assets/search.js")
 
 
-def render(config_file: Path, docs: Path, site: Path, site_url: str = "", register_version: str | None = None) -> None:
+def render(
+    config_file: Path, docs: Path, site: Path, site_url: str = "", register_version: str | None = None,
+    changed: frozenset[str] | None = None,
+) -> list[list[str]]:
     """Run MkDocs (strict) on the generated Markdown, in this process. Raises BuildError listing every warning.
 
     `site_url`, the site's public address, gives every page its canonical link and the sitemap its
     absolute addresses. `register_version` is added to the footer's attribution of the council register,
-    so that every page names the register it was built from."""
+    so that every page names the register it was built from. With `changed` (files relative to docs), only
+    those pages and the navigation's are rendered into the site the last build wrote (generator/rerender.py).
+    Returns the navigation's [source, title] pairs."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from generator.render_only import QuietDirty, RenderOnly
+
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    quiet = QuietDirty()
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     try:
         config = load_config(
             config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), strict=True, site_url=site_url.rstrip("/") + "/"
@@ -231,12 +256,16 @@ def render(config_file: Path, docs: Path, site: Path, site_url: str = "", regist
         config.extra["tie_search_results"] = SEARCH_RESULTS.lstrip("/")  # the header's search box goes there without JavaScript
         if register_version and config.get("copyright"):
             config["copyright"] = f"{config['copyright']} Register version: {html.escape(register_version)}."
-        mkdocs_build(config)
+        only = RenderOnly(changed)
+        config.plugins["tie-render-only"] = only
+        mkdocs_build(config, dirty=changed is not None)
+        return only.nav
     except (Abort, ConfigurationError) as err:
         detail = "; ".join(handler.messages) or str(err)
         raise BuildError(f"mkdocs (strict): {detail}") from None
     finally:
         logger.removeHandler(handler)
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
 
 
 # -- what the build's other processes run (generator/workers.py) -----------------------------------
@@ -252,13 +281,22 @@ def warm_renderer() -> None:
     import pymdownx.superfences  # noqa: F401
 
 
-def render_and_count(config_file: str, docs: str, site: str, nonce: str, site_url: str, register_version: str | None = None) -> int:
-    """Render with MkDocs (in the renderer's own process); the number of pages whose contributed part
-    carrying this build's nonce was cleaned (generator/safe/mdsafe.py)."""
+def render_and_count(
+    config_file: str, docs: str, site: str, nonce: str, site_url: str, register_version: str | None = None,
+    changed: frozenset[str] | None = None, nav: list[list[str]] | None = None,
+) -> tuple[int, list[list[str]], bool]:
+    """Render with MkDocs (in the renderer's own process): the number of pages whose contributed part
+    carrying this build's nonce was cleaned (generator/safe/mdsafe.py), the navigation's titles, and whether
+    every page was rendered. Rendering only the `changed` pages, when the navigation's titles are not the
+    last build's `nav` (every page shows them), it renders every page after all."""
     from generator.safe import mdsafe
 
-    render(Path(config_file), Path(docs), Path(site), site_url, register_version)
-    return mdsafe.CLEANED[nonce]
+    mdsafe.CLEANED[nonce] = 0
+    titles = render(Path(config_file), Path(docs), Path(site), site_url, register_version, changed)
+    if changed is not None and titles != nav:
+        mdsafe.CLEANED[nonce] = 0
+        titles, changed = render(Path(config_file), Path(docs), Path(site), site_url, register_version), None
+    return mdsafe.CLEANED[nonce], titles, changed is None
 
 
 _documents: list[search_index.Document] = []  # in the library's process: what the index is written from, kept between calls
@@ -309,13 +347,15 @@ def build(
     editor: decap.Backend | None = None,
     published: Published = NONE,
     benchmarks_dir: Path | None = None,
+    full: bool = False,
 ) -> BuildResult:
     """Build the site from a loaded library. Refuses when the library has problems.
 
     `published` is what the store holds that the council pages show (responses published for everyone);
     the command reads it when a database is configured (functions/consensus/site.py). `benchmarks_dir` is
     the folder of the benchmark package `tie nightly` wrote; without one there (a fresh clone), the pages
-    say that no benchmarks are published yet."""
+    say that no benchmarks are published yet. MkDocs renders only the pages that changed since the last
+    build into the site it wrote, when that is sound (generator/rerender.py); with `full`, every page."""
     if lib.problems:
         raise BuildError(f"{len(lib.problems)} problem(s) in the content; run `tie check` to see them")
     try:
@@ -333,6 +373,12 @@ def build(
     nonce = secrets.token_hex(16)
     today = today or dt.date.today()
     site.parent.mkdir(parents=True, exist_ok=True)
+    docs.parent.mkdir(parents=True, exist_ok=True)
+    version = lib.register.version.label if lib.register and lib.register.version else None
+    config_file = root / "mkdocs.yml"
+    frame = rerender.frame(config_file, site_url, version, editor is not None)
+    last = None if full else rerender.last(docs.parent, site, frame)
+    rerender.forget(docs.parent)
     # MkDocs empties the site folder when it starts, so the index is written beside it and moved in after.
     staging = Path(tempfile.mkdtemp(prefix=".tie-search-", dir=site.parent))
     # Three processes on the machine's two cores: the library's process writes the resource pages while
@@ -340,7 +386,9 @@ def build(
     # library's process writes the search index.
     library = workers.Worker("generator.build", label="library")
     renderer = workers.Worker("generator.build", warm="warm_renderer", label="MkDocs")
-    removing = [p for p in (clear_later(docs), clear_later(site, keep_hidden=True)) if p is not None]
+    before = _set_aside(docs) if last else None  # the last build's Markdown, to compare this one's with
+    last = last if before else None
+    removing = [p for p in (clear_later(docs), None if last else clear_later(site, keep_hidden=True)) if p is not None]
     try:
         library.call("pages_of_resources", lib.published, lib.register, str(docs), nonce, today)
         library.call("index_of_resources", str(staging))
@@ -349,15 +397,26 @@ def build(
             copy_content_assets(content_dir, docs)
             webfiles.write(docs, site_url)
             pages += library.result()
+        changed = None
+        if last:
+            with timer.step("compare"):
+                changes = rerender.compare(before, docs, last.nonce, nonce)
+                removing.append(_remove_later(before))
+                if changes.removed:  # a page or file gone: the last build's site may still link to it
+                    removing.append(clear_later(site, keep_hidden=True))
+                else:
+                    changed = changes.changed
         with timer.step("mkdocs"):
-            version = lib.register.version.label if lib.register and lib.register.version else None
-            renderer.call("render_and_count", str(root / "mkdocs.yml"), str(docs), str(site), nonce, site_url, version)
-            cleaned = renderer.result()
+            renderer.call("render_and_count", str(config_file), str(docs), str(site), nonce, site_url, version, changed, last.nav if last else None)  # fmt: skip
+            cleaned, nav, everything = renderer.result()
         result.timings["mkdocs cpu"] = renderer.cpu_seconds
         renderer.close()
-        if cleaned != len(lib.published):
+        resource_pages = {docs_path(r.address) for r in lib.published}
+        result.rendered = None if everything else len({src for src in changed if src.endswith(".md")} | {src for src, _ in nav})
+        expected = len(resource_pages) if everything else len(resource_pages & changed)
+        if cleaned != expected:
             raise BuildError(
-                f"sanitise: {len(lib.published)} resource pages, but {cleaned} had their contributed part cleaned; "
+                f"sanitise: {expected} resource pages rendered, but {cleaned} had their contributed part cleaned; "
                 "mkdocs.yml must list generator.safe.mdsafe in markdown_extensions"
             )
         with timer.step("index"):  # waiting for the index, written alongside MkDocs: see "indexer"
@@ -377,7 +436,10 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         for process in removing:
-            process.wait()
+            if process is not None:
+                process.wait()
+        if before is not None:  # gone already when the comparison was made: removed alongside MkDocs
+            shutil.rmtree(before, ignore_errors=True)
     with timer.step("feed"):
         feed.write(site, lib.published, site_url, today)
         titles = {r.address: r.title for r in lib.published}
@@ -396,5 +458,6 @@ def build(
                 pages += 1  # admin/
             except decap.EditorError as err:
                 raise BuildError(str(err)) from None
+    rerender.record(docs.parent, site, frame, nonce, nav)
     result.pages = pages  # counted as written: walking the site's thousands of folders would cost a second
     return result

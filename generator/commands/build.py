@@ -15,6 +15,10 @@ def add_arguments(parser):
     parser.add_argument("--site", type=Path, help="output folder (default: site/)")
     parser.add_argument("--site-url", help="the site's public address, for canonical links, the sitemap, robots.txt and the feed (default: TIE_SITE_URL)")
     parser.add_argument(
+        "--full", action="store_true",
+        help="render every page; by default only the pages that changed since the last build into the site it wrote are rendered again",
+    )
+    parser.add_argument(
         "--timings", action="store_true", help="print how long each step took (the indexer runs alongside generate and mkdocs)"
     )
 
@@ -50,13 +54,14 @@ def run(args, settings) -> int:
         editor = decap.Backend(settings.editor_repo, settings.editor_branch, settings.editor_auth_url, site_url) if settings.editor else None
         result = build(
             lib, settings.root, settings.build_dir / "docs", site, content, site_url=site_url, editor=editor, published=published,
-            benchmarks_dir=benchmarks_folder(settings, published),
+            benchmarks_dir=benchmarks_folder(settings, published), full=args.full,
         )
     except BuildError as err:
         print(f"tie build: {err}", file=sys.stderr)
         return 1
     shown = f"; {len(published.responses)} councils' public responses" + (" (demo data)" if published.demo else "")
-    print(f"Built {result.pages} pages ({result.resources} resources{shown if published.responses else ''}) into {site}.")
+    again = "" if result.rendered is None else f"; {result.rendered} rendered again, the rest as the last build left them"
+    print(f"Built {result.pages} pages ({result.resources} resources{shown if published.responses else ''}{again}) into {site}.")
     if args.timings:
         for step, seconds in result.timings.items():
             print(f"  {step:10} {seconds:7.2f} s")

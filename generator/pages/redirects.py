@@ -37,7 +37,12 @@ def page(old: str, new: str, title: str, site_url: str) -> str:
 
 
 def write(site: Path, moves: dict[str, str], titles: dict[str, str], site_url: str) -> int:
-    """Write a redirect page for each old address, and the maps. Never overwrites a real page."""
+    """Write a redirect page for each old address, and the maps. Never overwrites a real page.
+
+    The redirect pages of a last build whose site is kept (generator/rerender.py) are removed first: its map says which."""
+    last = site / REDIRECTS_FILE
+    for old in json.loads(last.read_text(encoding="utf-8")) if last.is_file() else ():
+        (site / old.strip("/") / "index.html").unlink(missing_ok=True)
     for old, new in moves.items():
         target = site / old.strip("/") / "index.html"
         if target.exists():

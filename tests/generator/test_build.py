@@ -324,7 +324,7 @@ def test_a_build_whose_pages_were_not_cleaned_fails(tmp_path):
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "contributing.md", tmp_path / "docs")
     lib = load(EXAMPLES / "content", EXAMPLES / "questionnaire", COUNCILS)
-    with pytest.raises(BuildError, match=r"6 resource pages, but 0 had their contributed part cleaned; .*generator\.safe\.mdsafe"):
+    with pytest.raises(BuildError, match=r"6 resource pages rendered, but 0 had their contributed part cleaned; .*generator\.safe\.mdsafe"):
         build(lib, tmp_path, tmp_path / "build" / "docs", tmp_path / "site", EXAMPLES / "content", today=TODAY)
 
 
