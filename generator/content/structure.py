@@ -56,11 +56,21 @@ def _plain(text: str) -> str:
     return " ".join(INLINE_MARKS.sub("", html.unescape(text)).split())
 
 
+_RENDERER: list[markdown.Markdown] = []
+
+
+def _renderer() -> markdown.Markdown:
+    """One Markdown for every body, reset before each: making one, with its extensions, cost as much as a short body's rendering."""
+    if not _RENDERER:
+        _RENDERER.append(markdown.Markdown(extensions=EXTENSIONS))
+    return _RENDERER[0]
+
+
 def check(path: str, body: str, first_line: int) -> list[Problem]:
     """Every line of the body that was written to start a list item or a heading but was read into a paragraph or
     a table cell. `first_line` is the body's line in the file."""
     parser = _Blocks()
-    parser.feed(markdown.markdown(body, extensions=EXTENSIONS))
+    parser.feed(_renderer().reset().convert(body))
     lines = body.split("\n")
     plain = [_plain(line) for line in lines]
     problems: list[Problem] = []
