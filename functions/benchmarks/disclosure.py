@@ -31,7 +31,7 @@ from functions.benchmarks.rules import Audience, Counts
 GroupId = tuple[str, str]  # (grouping, group id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Past:
     """A figure as it was shown in an earlier release: its sets and counts, and what was published."""
 
@@ -42,7 +42,7 @@ class Past:
     figure: Figure
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A figure as a release shows it. `status`: shown (computed now), kept (an earlier value) or blank."""
 

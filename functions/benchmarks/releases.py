@@ -51,17 +51,17 @@ def all_releases(tx: Tx) -> list[ReleaseRow]:
     return [_release(r) for r in tx.all("SELECT * FROM benchmark_releases ORDER BY id")]
 
 
-def _figure(row: dict, sets: dict[str, frozenset[str]], decoded: dict[str, dict] | None = None) -> Figure:
-    """A stored row as a figure. `decoded`: JSON texts already decoded, shared between the figures that store the
-    same text (a first night's hundred thousand figures hold a few thousand distinct values); nothing changes a
-    figure's values in place."""
+def _figure(row: dict, sets: dict[str, frozenset[str]], decoded: dict | None = None) -> Figure:
+    """A stored row as a figure. `decoded`: JSON texts already decoded, and keys and groups already made, shared
+    between the figures that store the same (a first night's hundred thousand figures hold a few thousand
+    distinct values, for a few thousand keys); nothing changes a figure's values in place."""
     decoded = {} if decoded is None else decoded
-    key = Key(row["edition"], row["kind"], row["subject"], row["measure"])
+    key = _shared(Key(row["edition"], row["kind"], row["subject"], row["measure"]), decoded)
     value = _decode(row["value"], decoded)
     counts = _decode(row["counts"], decoded) if row["counts"] else None
     return Figure(
         key,
-        (row["grouping"], row["group_id"]),
+        _shared((row["grouping"], row["group_id"]), decoded),
         value["status"],
         value["reason"],
         value["n"],
@@ -76,11 +76,16 @@ def _figure(row: dict, sets: dict[str, frozenset[str]], decoded: dict[str, dict]
     )
 
 
-def _decode(text: str, decoded: dict[str, dict]) -> dict:
+def _decode(text: str, decoded: dict) -> dict:
     found = decoded.get(text)
     if found is None:
         found = decoded[text] = json.loads(text)
     return found
+
+
+def _shared(value: tuple, made: dict) -> tuple:
+    """The one tuple equal to `value` made so far (keys and groups: tuples, never texts, so never a stored JSON text)."""
+    return made.setdefault(value, value)
 
 
 def load(tx: Tx, before: int | None = None, audience: str | None = None) -> tuple[History, Current]:
@@ -99,7 +104,7 @@ def load(tx: Tx, before: int | None = None, audience: str | None = None) -> tupl
     sets = _sets(tx)
     history: History = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     current: Current = defaultdict(lambda: defaultdict(dict))
-    decoded: dict[str, dict] = {}
+    decoded: dict = {}
     for r in tx.each(f"SELECT * FROM benchmark_figures{clause} ORDER BY release_id", params):
         fig = _figure(r, sets, decoded)
         current[r["audience"]][fig.key][fig.group] = fig

@@ -55,7 +55,7 @@ def reason(code: str, audience: Audience) -> str:
     return REASONS[code].format(m=audience.minimum)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counts:
     """A figure's counts per category: over every contributor, and over the hidden ones alone."""
 
