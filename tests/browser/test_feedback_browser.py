@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
@@ -95,7 +96,8 @@ def test_unclear_opens_its_own_page_and_leaves_the_answers_alone_without_javascr
     assert tab.get_by_text("Our medium-term financial plan is balanced and realistic.").is_visible()
     tab.get_by_label("What is unclear about it? (optional)").fill("Realistic by whose measure?")
     tab.get_by_role("button", name="Send").click()
-    assert tab.get_by_text("we will look again at how statement FIN-01 is worded").is_visible()
+    # the answer is a new page in a tab of its own: wait for it (is_visible does not)
+    expect(tab.get_by_text("we will look again at how statement FIN-01 is worded")).to_be_visible()
     assert tab.get_by_role("link", name="Back to where you were").get_attribute("href") == "/app/harness#FIN-01"
     assert no_js_page.url == server.url + "/app/harness" and no_js_page.get_by_label("Plans").is_checked()
     assert [(r["kind"], r["statement"], r["message"]) for r in stored(server)] == [("unclear", "FIN-01", "Realistic by whose measure?")]
