@@ -406,6 +406,7 @@ def build(
                     removing.append(clear_later(site, keep_hidden=True))
                 else:
                     changed = changes.changed
+                    redirects.remove(site)
         with timer.step("mkdocs"):
             renderer.call("render_and_count", str(config_file), str(docs), str(site), nonce, site_url, version, changed, last.nav if last else None)  # fmt: skip
             cleaned, nav, everything = renderer.result()

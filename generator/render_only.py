@@ -10,6 +10,7 @@ the pages it does not render is read all the same, for the sitemap.
 from __future__ import annotations
 
 import logging
+import os
 
 from mkdocs.plugins import BasePlugin
 
@@ -32,10 +33,11 @@ class RenderOnly(BasePlugin):
         self._pages = list(nav.pages)
         if self.changed is not None:
             listed = {page.file.src_uri for page in self._pages}
+            docs = os.path.join(config.docs_dir, "")
             for file in files:
-                if file.abs_src_path and file.abs_src_path.startswith(config.docs_dir):
+                if file.abs_src_path and file.abs_src_path.startswith(docs):  # not the theme's own files
                     render = file.src_uri in self.changed or file.src_uri in listed
-                    file.is_modified = (lambda r: lambda: r)(render)
+                    file.is_modified = _yes if render else _no
         return nav
 
     def on_env(self, env, config, files):
@@ -45,6 +47,14 @@ class RenderOnly(BasePlugin):
                 file.page.read_source(config)
         self.nav = [[page.file.src_uri, page.title or ""] for page in self._pages]
         return env
+
+
+def _yes() -> bool:
+    return True
+
+
+def _no() -> bool:
+    return False
 
 
 class QuietDirty(logging.Filter):

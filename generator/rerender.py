@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -88,7 +88,7 @@ def record(build: Path, site: Path, frame_: str, nonce: str, nav: list[list[str]
     stamp = secrets.token_hex(16)
     (site / STAMP).write_text(stamp, encoding="utf-8")
     data = Last(frame_, nonce, str(site.resolve()), stamp, nav)
-    (build / STATE).write_text(json.dumps(data.__dict__, indent=1), encoding="utf-8")
+    (build / STATE).write_text(json.dumps(asdict(data), indent=1), encoding="utf-8")
 
 
 @dataclass(frozen=True)

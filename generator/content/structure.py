@@ -11,6 +11,7 @@ or a heading would: that line was meant to start a block.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from html.parser import HTMLParser
@@ -56,14 +57,10 @@ def _plain(text: str) -> str:
     return " ".join(INLINE_MARKS.sub("", html.unescape(text)).split())
 
 
-_RENDERER: list[markdown.Markdown] = []
-
-
+@functools.cache
 def _renderer() -> markdown.Markdown:
     """One Markdown for every body, reset before each: making one, with its extensions, cost as much as a short body's rendering."""
-    if not _RENDERER:
-        _RENDERER.append(markdown.Markdown(extensions=EXTENSIONS))
-    return _RENDERER[0]
+    return markdown.Markdown(extensions=EXTENSIONS)
 
 
 def check(path: str, body: str, first_line: int) -> list[Problem]:

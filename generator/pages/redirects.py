@@ -37,12 +37,7 @@ def page(old: str, new: str, title: str, site_url: str) -> str:
 
 
 def write(site: Path, moves: dict[str, str], titles: dict[str, str], site_url: str) -> int:
-    """Write a redirect page for each old address, and the maps. Never overwrites a real page.
-
-    The redirect pages of a last build whose site is kept (generator/rerender.py) are removed first: its map says which."""
-    last = site / REDIRECTS_FILE
-    for old in json.loads(last.read_text(encoding="utf-8")) if last.is_file() else ():
-        (site / old.strip("/") / "index.html").unlink(missing_ok=True)
+    """Write a redirect page for each old address, and the maps. Never overwrites a real page."""
     for old, new in moves.items():
         target = site / old.strip("/") / "index.html"
         if target.exists():
@@ -53,3 +48,12 @@ def write(site: Path, moves: dict[str, str], titles: dict[str, str], site_url: s
     (site / REDIRECTS_FILE).write_text(json.dumps(moves, indent=1, sort_keys=True), encoding="utf-8")
     (site / HOST_FILE).write_text("".join(f"{old} {new} 301\n" for old, new in moves.items()), encoding="utf-8")
     return len(moves)
+
+
+def remove(site: Path) -> None:
+    """Remove the redirect pages a last build wrote into `site`, which its map names: before a build renders into the
+    site it keeps (generator/rerender.py), so that a page now at an old address is rendered there, and `write` is
+    left a site with no redirect page in it, as after a full build."""
+    last = site / REDIRECTS_FILE
+    for old in json.loads(last.read_text(encoding="utf-8")) if last.is_file() else ():
+        (site / old.strip("/") / "index.html").unlink(missing_ok=True)

@@ -66,8 +66,6 @@ def test_the_nightly_package_renders_again_only_its_pages_and_the_site_is_as_a_f
 
 def test_a_changed_resource_is_rendered_again_and_nothing_else_differs_from_a_full_build(work):
     page = work.content / "guidance" / "budget-consultation.md"
-    if not page.is_file():
-        page = sorted((work.content / "guidance").glob("*.md"))[0]
     page.write_text(page.read_text(encoding="utf-8") + "\n## Since the review\n\nA sentence added by an editor.\n", encoding="utf-8")
     again = work.build(package=False)
     assert again.rendered is not None
@@ -89,6 +87,22 @@ def test_nothing_changed_renders_only_the_navigation_and_leaves_the_site_as_it_w
     again = work.build(package=False)  # the last build's redirect page is in the site it keeps, and is written again
     assert again.rendered is not None and again.rendered <= 25  # the pages mkdocs.yml's nav lists
     assert tree(work.site()) == before
+
+
+def test_a_page_at_an_address_the_last_build_redirected_is_rendered_there(work):
+    page = sorted((work.content / "guidance").glob("*.md"))[0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\nlicence:", "\nredirect_from:\n  - /guidance/an-old-name/\nlicence:", 1), encoding="utf-8")
+    work.build(package=False)
+    page.write_text(text, encoding="utf-8")
+    (work.content / "guidance" / "an-old-name.md").write_text(text.replace(page.stem, "an-old-name"), encoding="utf-8")
+    again = work.build(package=False)
+    assert again.rendered is not None
+    work.build("full", package=False, full=True)
+    kept, fresh = tree(work.site()), tree(work.site("full"))
+    assert b"tie-contributed" in kept["guidance/an-old-name/index.html"]  # the page itself, not a redirect
+    assert kept.keys() == fresh.keys()
+    assert [rel for rel in kept if kept[rel] != fresh[rel]] == []
 
 
 def test_a_page_gone_renders_every_page_and_its_html_is_gone(work):
@@ -125,14 +139,14 @@ def test_a_failed_build_leaves_no_record_and_the_next_renders_every_page(work, m
     assert work.build(package=False).rendered is None
 
 
-def test_changed_navigation_titles_render_every_page(work, tmp_path):
+def test_changed_navigation_titles_render_every_page(work):
     """The navigation's titles are every page's: when they are not the last build's, every page is rendered."""
     from generator.build import render_and_count
 
     docs, site = work.tmp / "kept" / "build" / "docs", work.site()
     last = rerender.last(docs.parent, site, rerender.frame(ROOT / "mkdocs.yml", URL, _version(), False))
     assert last is not None
-    cleaned, nav, everything = render_and_count(str(ROOT / "mkdocs.yml"), str(docs), str(site), "0" * 32, URL, _version(), frozenset(), [["index.md", "Another title"]])  # fmt: skip
+    _, nav, everything = render_and_count(str(ROOT / "mkdocs.yml"), str(docs), str(site), "0" * 32, URL, _version(), frozenset(), [["index.md", "Another title"]])  # fmt: skip
     assert everything
     assert nav == last.nav
 
