@@ -125,10 +125,18 @@ class Tally:
 
 
 class Checker:
-    """span.leak, remembered by the sets it was asked about (many keys share the same sets)."""
+    """span.leak, remembered by the sets it was asked about (many keys share the same sets), and what each viewer
+    family knows of the sets it sees.
+
+    Most keys of an edition show a group the same set object, so a family's view of its sets and the plan of its
+    pair and residual checks are remembered by the family and the sets' ids; an entry holds the sets, so that no
+    id is given to another set while it stands.
+    """
 
     def __init__(self):
         self._memo: dict[tuple, span.Leak | None] = {}
+        self._views: dict[tuple, View] = {}
+        self._plans: dict[tuple, Plan] = {}
         self.undecided = 0
 
     def leak(self, sets: list[frozenset[str]], limit: int) -> span.Leak | None:
@@ -141,12 +149,98 @@ class Checker:
             self._memo[sig] = found
         return self._memo[sig]
 
+    def view(self, fam: frozenset[GroupId], figs: list[Figure]) -> View:
+        """The figures' hidden sets as the family's viewer sees them: less its own contributions, and how many of those each holds."""
+        hidden = [f.hidden for f in figs]
+        memo = (fam, tuple(map(id, hidden)))
+        found = self._views.get(memo)
+        if found is None:
+            unknown = tuple(unknown_to(fam, h) for h in hidden)
+            found = self._views[memo] = View(tuple(hidden), unknown, tuple(len(h) - len(u) for h, u in zip(hidden, unknown, strict=True)))
+        return found
+
+    def seen_by(self, view: View, limit: int) -> span.Leak | None:
+        """`leak` of the sets the view's viewer does not know."""
+        if limit not in view.leaks:
+            view.leaks[limit] = self.leak(list(view.unknown), limit)
+        return view.leaks[limit]
+
+    def plan(self, own_councils: frozenset[str], hidden: list[frozenset[str]]) -> Plan:
+        """Which pairs and residuals a viewer of `own_councils` can form with the first figure (`_plan`)."""
+        memo = (own_councils, tuple(map(id, hidden)))
+        found = self._plans.get(memo)
+        if found is None:
+            found = self._plans[memo] = _plan(own_councils, tuple(hidden))
+        return found
+
+
+@dataclass(slots=True)
+class View:
+    """What a viewer family makes of a list of hidden sets: the contributors it does not know, and how many it does."""
+
+    hidden: tuple[frozenset[str], ...]  # held so that the ids it is remembered by stay theirs
+    unknown: tuple[frozenset[str], ...]
+    own: tuple[int, ...]
+    leaks: dict[int, span.Leak | None] = field(default_factory=dict)  # limit -> span.leak of `unknown`
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The checks of a figure (the first set) against the others a viewer sees, worked out from the sets alone.
+
+    `pairs`: (index of the other figure, viewer's own contributions in the first only, in the other only).
+    `residuals`: (index of the outer figure, indexes of the disjoint parts inside it, viewer's own contributions
+    in the outer less the parts); each uses the first figure, as the outer or as a part.
+    """
+
+    hidden: tuple[frozenset[str], ...]  # held so that the ids it is remembered by stay theirs
+    pairs: tuple[tuple[int, int, int], ...]
+    residuals: tuple[tuple[int, tuple[int, ...], int], ...]
+
+
+def _plan(own_councils: frozenset[str], hidden: tuple[frozenset[str], ...]) -> Plan:
+    mine = hidden[0]
+    known = [_known(own_councils, h) for h in hidden]
+    pairs = tuple((j, len(known[0] - h) if known[0] else 0, len(known[j] - mine) if known[j] else 0)
+                  for j, h in enumerate(hidden) if j)  # fmt: skip
+    residuals = []
+    for o in [0] + [j for j, h in enumerate(hidden) if j and mine < h]:
+        outer = hidden[o]
+        inner = [j for j, h in enumerate(hidden) if h and h < outer]
+        maximal = [j for j in inner if not any(hidden[j] < hidden[k] for k in inner)]
+        if o != 0 and 0 not in maximal:
+            continue  # this residual does not use the first figure: it was checked when the other was shown
+        if not maximal or sum(len(hidden[j]) for j in maximal) != len(frozenset().union(*(hidden[j] for j in maximal))):
+            continue  # overlapping parts: no single residual (span.py has bounded it already)
+        # the viewer's own contributions in the residual are known to it
+        own = sum(1 for c in known[o] if not any(c in hidden[j] for j in maximal))
+        residuals.append((o, tuple(maximal), own))
+    return Plan(hidden, pairs, tuple(residuals))
+
+
+@dataclass(frozen=True)
+class Families:
+    """An audience's viewer families, and for each group the families that hold it: worked out once for every key."""
+
+    all: tuple[frozenset[GroupId], ...]
+    of: dict[GroupId, tuple[frozenset[GroupId], ...]]
+
+    @classmethod
+    def index(cls, families: list[frozenset[GroupId]] | Families) -> Families:
+        if isinstance(families, Families):
+            return families
+        of: dict[GroupId, list[frozenset[GroupId]]] = defaultdict(list)
+        for fam in families:
+            for gid in fam:
+                of[gid].append(fam)
+        return cls(tuple(families), {gid: tuple(fams) for gid, fams in of.items()})
+
 
 def decide(
     key: Key,
     raws: dict[GroupId, Raw],
     history: dict[GroupId, list[Past]],
-    families: list[frozenset[GroupId]],
+    families: list[frozenset[GroupId]] | Families,
     audience: Audience,
     release: int,
     checker: Checker,
@@ -165,19 +259,9 @@ def decide(
             out[gid] = last  # the same councils' same publications: the same figure, from its own release
         else:
             candidates[gid] = shown(raw, verdict, release)
-    families_of: dict[GroupId, list[frozenset[GroupId]]] = defaultdict(list)
-    for fam in families:
-        for gid in fam:
-            families_of[gid].append(fam)
+    families_of = Families.index(families).of
     accepted: dict[GroupId, Figure] = {}
     order = sorted(candidates, key=lambda g: (g[0] == "neighbours", -candidates[g].n, g))
-
-    past_sets: dict[frozenset[GroupId], list[frozenset[str]]] = {}
-
-    def sets_of(fam, extra: dict[GroupId, Figure]) -> list[frozenset[str]]:
-        if fam not in past_sets:
-            past_sets[fam] = [unknown_to(fam, p.hidden) for g in fam for p in history.get(g, [])]
-        return past_sets[fam] + [unknown_to(fam, extra[g].hidden) for g in fam if g in extra]
 
     past_figures: dict[frozenset[GroupId], list[Figure]] = {}
 
@@ -188,12 +272,16 @@ def decide(
 
     def safe_in(fam, with_these: dict[GroupId, Figure], new: Container[GroupId]) -> bool:
         """Whether the family's viewer, seeing `with_these` tonight, learns nothing it may not (`new`: the figures on trial)."""
-        if not all(one_sided(fam, history.get(g, []), with_these[g], limit) for g in fam if g in new):
-            return False
-        if not answers_left(fam, figures_of(fam, with_these)):
-            return False
-        return checker.leak(sets_of(fam, with_these), limit) is None
+        for g in fam:
+            if g in new:
+                past = history.get(g)
+                if past and not one_sided(fam, past, with_these[g], limit):  # nothing shown before: nothing to differ from
+                    return False
+        figs = figures_of(fam, with_these)
+        view = checker.view(fam, figs)
+        return answers_left(figs, view) and checker.seen_by(view, limit) is None
 
+    checks = Checks(audience.minimum, checker)
     verified: set[GroupId] = set()
     changed = True
     while changed:
@@ -202,7 +290,7 @@ def decide(
         # Every check only finds more with more figures (more sets combine in more ways, more figures leave
         # fewer answers open), so a family safe with every candidate is safe with any of them: when some
         # family is not, the candidates are taken one at a time, re-checking only the families that failed.
-        unsafe = {fam for fam in {f for g in candidates for f in families_of[g]} if not safe_in(fam, everything, candidates)}
+        unsafe = {fam for fam in {f for g in candidates for f in families_of.get(g, ())} if not safe_in(fam, everything, candidates)}
         if not unsafe:
             trial = dict(candidates)
         else:
@@ -210,7 +298,7 @@ def decide(
             for gid in order:
                 if gid in candidates and gid not in trial:
                     trial[gid] = candidates[gid]
-                    if not all(safe_in(fam, trial, (gid,)) for fam in families_of[gid] if fam in unsafe):
+                    if not all(safe_in(fam, trial, (gid,)) for fam in families_of.get(gid, ()) if fam in unsafe):
                         del trial[gid]
         for gid in list(candidates):
             if gid not in trial:
@@ -223,7 +311,7 @@ def decide(
             if gid in verified:
                 continue
             verified.add(gid)
-            verdict = _residual_verdict(gid, fig, accepted, history, families_of, audience, key)
+            verdict = _residual_verdict(gid, fig, accepted, history, families_of, audience, checks)
             if verdict == "reject":
                 del accepted[gid], candidates[gid]
                 out[gid] = _kept_or_blank(key, gid, history, "derived-dominance")
@@ -252,11 +340,11 @@ def family_safe(fam: frozenset[GroupId], history: dict[GroupId, list[Past]], dec
     if not all(one_sided(fam, [p for p in history.get(g, []) if p.figure is not f], f, limit) for g, f in shown.items()):
         return False
     past = [p.figure for g in fam for p in history.get(g, [])]
-    if not answers_left(fam, past + [f for f in shown.values() if f not in past]):
+    figs = past + [f for f in shown.values() if f not in past]
+    view = checker.view(fam, figs)
+    if not answers_left(figs, view):
         return False
-    sets = [unknown_to(fam, p.hidden) for g in fam for p in history.get(g, [])]
-    sets += [unknown_to(fam, f.hidden) for f in shown.values()]
-    return checker.leak(sets, limit) is None
+    return checker.seen_by(checker.view(fam, past + list(shown.values())), limit) is None
 
 
 def one_sided(fam: frozenset[GroupId], past: list[Past], fig: Figure, limit: int) -> bool:
@@ -275,21 +363,15 @@ def one_sided(fam: frozenset[GroupId], past: list[Past], fig: Figure, limit: int
     return True
 
 
-def answers_left(fam: frozenset[GroupId], figs: list[Figure]) -> bool:
-    """Every contributor the family's viewer does not know could still have given two answers or more.
+def answers_left(figs: list[Figure], view: View) -> bool:
+    """Every contributor the viewer of `view` (of the figures' hidden sets) does not know could still have given two answers or more.
 
     A shown cell with no hidden council in it says that none of the figure's contributors gave that
     answer; a contributor in several figures can only have given an answer none of them rules out.
     Two overlapping figures, one with no hidden council in three answers, the other with none in the
     fourth, give the councils in both the fifth. (A viewer's own contributions may be all of a cell.)
     """
-    found = []
-    for f in figs:
-        if f.counts is None:
-            continue
-        unknown = unknown_to(fam, f.hidden)
-        own = len(f.hidden) - len(unknown)
-        found.append((unknown, _possible(f, own)))
+    found = [(unknown, _possible(f, own)) for f, unknown, own in zip(figs, view.unknown, view.own, strict=True) if f.counts is not None]
     if not found:
         return True
     # quick answer: two answers every figure allows are left to every contributor
@@ -370,61 +452,93 @@ def _kept_or_blank(key: Key, gid: GroupId, history: dict[GroupId, list[Past]], c
     return blank(key, gid, code)
 
 
-def _residual_verdict(gid, fig, accepted, history, families_of, audience, key):
+class Checks:
+    """The pair and residual checks of one key's decision, each made once for the same figures and viewer knowledge.
+
+    Families overlap (each member of a group has a family that holds it), and a figure whose cells a round
+    blanks is checked again: each check is remembered by the ids of the counts and cell reasons it reads and
+    by how many of their contributors the viewer knows, which is all its answer depends on. An entry holds
+    the objects whose ids it is keyed on, so that no id is given to another object while it stands.
+    """
+
+    def __init__(self, minimum: int, checker: Checker):
+        self.minimum = minimum
+        self.checker = checker
+        self._pairs: dict[tuple, tuple] = {}
+        self._residuals: dict[tuple, tuple] = {}
+        self._before: dict[frozenset[GroupId], list[Seen]] = {}
+
+    def shown_before(self, fam: frozenset[GroupId], history: dict[GroupId, list[Past]]) -> list[Seen]:
+        """Every figure earlier releases showed the family's viewer for the key, with its counts."""
+        found = self._before.get(fam)
+        if found is None:
+            found = self._before[fam] = [(p.hidden, p.counts, p.figure.cell_reasons) for g in fam for p in history.get(g, ())
+                                         if p.counts is not None and p.figure.status == "shown"]  # fmt: skip
+        return found
+
+    def pair(self, a: Seen, b: Seen, own_a: int, own_b: int) -> bool:
+        """Whether `a` less `b` (or `b` less `a`) gives councils away to a viewer knowing `own_a` of a's only, `own_b` of b's."""
+        memo = (id(a[1]), id(a[2]), id(b[1]), id(b[2]), own_a, own_b)
+        entry = self._pairs.get(memo)
+        if entry is None:
+            entry = (_pair_gives_away(a, b, own_a, own_b), a, b)
+            self._pairs[memo] = self._pairs[(memo[2], memo[3], memo[0], memo[1], own_b, own_a)] = entry  # the check is symmetric
+        return entry[0]
+
+    def residual(self, outer: Seen, parts: list[Seen], own: int) -> str | tuple[str, ...] | None:
+        """`outer` less the disjoint `parts` inside it, judged as a figure: "reject", the categories to blank, or None."""
+        memo = (id(outer[1]), id(outer[2]), frozenset((id(s[1]), id(s[2])) for s in parts), own)
+        entry = self._residuals.get(memo)
+        if entry is None:
+            entry = self._residuals[memo] = (_residual(outer, parts, own, self.minimum), outer, parts)
+        return entry[0]
+
+
+Seen = tuple[frozenset[str], Counts, dict[str, str]]  # a figure as the checks read it: hidden contributors, counts, blank cells
+
+
+def _residual_verdict(gid, fig, accepted, history, families_of, audience, checks: Checks):
     """None if every residual with `fig` in it passes; "reject" if one is dominated; else {cat: code} to blank."""
-    m = audience.minimum
     to_blank: dict[str, str] = {}
-    mine = (fig.hidden, fig.counts, fig.cell_reasons)
-    paired: set[int] = set()
-    residuals: set[tuple] = set()
-    for fam in families_of[gid]:
-        # every figure this family's viewer has seen or will see for the key, with its counts
-        seen: list[tuple[frozenset[str], Counts, dict[str, str]]] = []
+    mine: Seen = (fig.hidden, fig.counts, fig.cell_reasons)
+    for fam in families_of.get(gid, ()):
+        # every figure this family's viewer has seen or will see for the key, with its counts; this one first
+        seen: list[Seen] = [mine, *checks.shown_before(fam, history)]
         for g in fam:
-            for p in history.get(g, []):
-                if p.counts is not None and p.figure.status == "shown":
-                    seen.append((p.hidden, p.counts, p.figure.cell_reasons))
-            if g in accepted and g != gid:
-                f = accepted[g]
-                seen.append((f.hidden, f.counts, f.cell_reasons))
-        own_councils = viewer_councils(fam)
-        for other in seen:  # families overlap: each other figure is paired with this one once per viewer's knowledge
-            if (id(other[1]), own_councils) not in paired:
-                paired.add((id(other[1]), own_councils))
-                if _pair_gives_away(mine, other, own_councils):
-                    return "reject"
-        everything = [mine] + seen
-        for outer in [mine] + [s for s in seen if mine[0] < s[0]]:
-            inner = [s for s in everything if s[0] and s[0] < outer[0]]
-            maximal = [s for s in inner if not any(s[0] < t[0] for t in inner)]
-            if outer is not mine and not any(s is mine for s in maximal):
-                continue  # this residual does not use the candidate: it was checked when it was shown
-            if not maximal or sum(len(s[0]) for s in maximal) != len(frozenset().union(*(s[0] for s in maximal))):
-                continue  # overlapping parts: no single residual (span.py has bounded it already)
-            signature = (id(outer[1]), frozenset(id(s[1]) for s in maximal), own_councils)
-            if signature in residuals:
-                continue
-            residuals.add(signature)
-            rest = outer[1]
-            for s in maximal:
-                rest = rest.minus(s[1])
-            h = rest.hidden_n
-            if h == 0:
-                continue
-            # the viewer's own contributions in the residual are known to it: judge the rest as if
-            # they sat in any category (the residual's counts do not say which)
-            own = len(outer[0] - frozenset().union(*(s[0] for s in maximal)) - unknown_to(fam, outer[0]))
-            if any(c >= h - own - 1 for c in rest.hidden.values()):
+            if g != gid:
+                f = accepted.get(g)
+                if f is not None:
+                    seen.append((f.hidden, f.counts, f.cell_reasons))
+        plan = checks.checker.plan(viewer_councils(fam), [s[0] for s in seen])
+        for j, own_a, own_b in plan.pairs:
+            if checks.pair(mine, seen[j], own_a, own_b):
                 return "reject"
-            # a figure's only blank cell is n less its shown cells: not hidden at all
-            blanked = set().union(*(set(s[2]) for s in [outer, *maximal] if len(s[2]) > 1))
-            for cat, c in rest.hidden.items():
-                if 0 < c < m + own and cat not in blanked:
-                    to_blank[cat] = "differencing"
+        for o, parts, own in plan.residuals:
+            found = checks.residual(seen[o], [seen[j] for j in parts], own)
+            if found == "reject":
+                return "reject"
+            for cat in found or ():
+                to_blank[cat] = "differencing"
     return to_blank or None
 
 
-def _pair_gives_away(a, b, own_councils: frozenset[str] = frozenset()) -> bool:
+def _residual(outer: Seen, parts: list[Seen], own: int, minimum: int) -> str | tuple[str, ...] | None:
+    """The rules for a residual of which the viewer knows `own` contributions: "reject", the cells to blank, or None."""
+    rest = outer[1]
+    for s in parts:
+        rest = rest.minus(s[1])
+    h = rest.hidden_n
+    if h == 0:
+        return None
+    # the viewer's own contributions are judged as if they sat in any category (the residual's counts do not say which)
+    if any(c >= h - own - 1 for c in rest.hidden.values()):
+        return "reject"
+    # a figure's only blank cell is n less its shown cells: not hidden at all
+    blanked = set().union(*(set(s[2]) for s in [outer, *parts] if len(s[2]) > 1))
+    return tuple(cat for cat, c in rest.hidden.items() if 0 < c < minimum + own and cat not in blanked) or None
+
+
+def _pair_gives_away(a: Seen, b: Seen, own_a: int = 0, own_b: int = 0) -> bool:
     """Whether one figure less another pins down the councils in either and not the other.
 
     With P the hidden councils in `a` only and M those in `b` only, a category's difference is
@@ -432,14 +546,13 @@ def _pair_gives_away(a, b, own_councils: frozenset[str] = frozenset()) -> bool:
     |P| - 1 all but one of P (the insider may be that one). The same at -|M| for M. So, for every
     category both figures show, at least two councils must stand between the difference and each end.
     Nested figures are the case M = {}: the rule is then group disclosure for the councils between them.
+    `own_a` and `own_b`: how many of P and of M the viewer knows (its own councils' contributions).
     """
     (ha, ca, blank_a), (hb, cb, blank_b) = a, b
     only_a, only_b = ha - hb, hb - ha
     if not only_a and not only_b:
         return False
     # the viewer knows its own councils' answers: in the worst case they move the difference by one each
-    own_a = len(_known(own_councils, ha) - hb)
-    own_b = len(_known(own_councils, hb) - ha)
     p, m = len(only_a) - own_a, len(only_b) - own_b
     for cat in ca.hidden:
         if cat in blank_a or cat in blank_b:

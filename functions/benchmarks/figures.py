@@ -12,7 +12,6 @@ republished correction is a different contributor from the publication it replac
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -154,7 +153,7 @@ def count_group(keys_: list[Key], group: GroupRef, by_council: dict[str, Contrib
 
     `columns`: each council's values in the order of `keys_` (None where it gave none), worked out once
     for all the groups of an edition by `raw_figures`. A group's values are then counted key by key
-    with Counter over the group's column, the hidden contributors and the known ones apart.
+    with tuple.count over the group's column, the hidden contributors and the known ones apart.
 
     Most keys are answered by every contributor of the group, so their contributor sets are one and
     the same object: less memory, and a set's hash is worked out once for all the checks that use it.
@@ -169,10 +168,9 @@ def count_group(keys_: list[Key], group: GroupRef, by_council: dict[str, Contrib
     out = {}
     for key, hidden_values, known_values in zip(keys_, hidden_cols, known_cols, strict=True):
         cats = key.categories
-        in_hidden, in_known = Counter(hidden_values), Counter(known_values)
-        hidden_counts = {k: in_hidden.get(k, 0) for k in cats}
-        all_counts = {k: hidden_counts[k] + in_known.get(k, 0) for k in cats}
-        if None not in in_hidden and None not in in_known:
+        hidden_counts = {k: hidden_values.count(k) for k in cats}
+        all_counts = {k: hidden_counts[k] + known_values.count(k) for k in cats} if known_values else dict(hidden_counts)
+        if None not in hidden_values and None not in known_values:
             who, secret = everyone, everyone_hidden
         else:
             answered = frozenset(c.id for c, v in zip(hidden_m, hidden_values, strict=True) if v is not None)

@@ -69,7 +69,7 @@ def compute(
     for audience in AUDIENCES.values():
         counted = {e.council for e in entries if e.sharing in audience.counted and e.council in register.councils}
         release.councils[audience.id] = len(counted)
-        fams = families(register, audience, release.viewers)
+        fams = disclosure.Families.index(families(register, audience, release.viewers))
         tally = Tally()
         by_key: dict[Key, dict[GroupId, Figure]] = {}
         for edition in editions.values():

@@ -93,15 +93,16 @@ class Verdict:
 def group_reason(counts: Counts, audience: Audience) -> str | None:
     """The minimum group and group disclosure rules: a REASONS code if the figure must be blank whole."""
     m = audience.minimum
-    if counts.n == 0:
+    n = counts.n
+    if n == 0:
         return "no-contributors"
-    if counts.n < m:
+    if n < m:
         return "minimum"
     h = counts.hidden_n
     if 0 < h < m:  # the known responses subtract away, leaving fewer than the minimum
         return "hidden-minimum"
     # no answer category may hold n-1 or more of n: "everyone (else) answered does" tells every answer
-    if any(c >= counts.n - 1 for c in counts.all.values()):
+    if any(c >= n - 1 for c in counts.all.values()):
         return "dominance"
     if h and any(c >= h - 1 for c in counts.hidden.values()):
         return "dominance"

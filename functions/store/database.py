@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import itertools
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -83,14 +84,24 @@ class Tx:
         marks = ", ".join("?" for _ in values)
         self.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
 
-    def insert_many(self, table: str, columns: tuple[str, ...], rows: list[tuple], per_statement: int = 400) -> None:
-        """Insert many rows, a few hundred to a statement (one round trip each, and well under SQLite's
-        limit of 32,766 parameters a statement)."""
+    def insert_many(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple], per_statement: int = 400) -> None:
+        """Insert many rows, taken from `rows` as they come (a generator's rows are never all held at once).
+
+        SQLite runs one prepared statement for every row (executemany, in C: no round trips to save);
+        PostgreSQL gets a few hundred rows to a statement, one round trip each."""
         names = ", ".join(columns)
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            marks = ", ".join("(" + ", ".join("?" for _ in columns) + ")" for _ in chunk)
-            self.execute(f"INSERT INTO {table} ({names}) VALUES {marks}", [v for row in chunk for v in row])
+        one_row = "(" + ", ".join("?" for _ in columns) + ")"
+        if self.dialect == "sqlite":
+            try:
+                self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES {one_row}", rows)
+            except Exception as err:
+                if _is_unique_violation(err):
+                    raise Conflict(str(err).splitlines()[0]) from err
+                raise
+            return
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, per_statement)):
+            self.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([one_row] * len(chunk))}", [v for row in chunk for v in row])
 
     def lock(self, name: str) -> None:
         """Serialise, until this transaction ends, the writers that lock the same name (two super-users
