@@ -9,7 +9,9 @@ no set of 1 to minimum-1 councils (span.py: sums and differences between groups,
 overlapping, and between releases, all at once). Otherwise the figure shown last is kept, or the
 figure stays blank. Then every figure that is a sum of others less some (a nation less its shown
 regions; tonight's group less an earlier night's) is judged as a figure of its own: a dominated
-residual rejects the candidate, a small residual cell blanks that cell. Nothing is ever unblanked.
+residual rejects the candidate, a small residual cell blanks that cell. Nothing is ever unblanked, and
+the residual pass only takes figures away or blanks cells, which no check can object to: one pass
+reaches the point where checking again changes nothing.
 
 A viewer family is what one viewer can see of a key: for open data, every fixed group; for a
 signed-in person, the fixed groups and the nearest neighbours of each council they belong to.
@@ -20,6 +22,7 @@ gives the viewer four others' answers.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field, replace
@@ -75,9 +78,15 @@ class Figure:
 
 
 def blank(key: Key, group: GroupId, code: str) -> Figure:
-    cats = key.categories
-    return Figure(key, group, "blank", code, None, dict.fromkeys(cats), dict.fromkeys(cats, code), None,
-                  code if key.scale else None, None)  # fmt: skip
+    cells, reasons = _blank_values(key.categories, code)
+    return Figure(key, group, "blank", code, None, cells, reasons, None, code if key.scale else None, None)
+
+
+@functools.cache
+def _blank_values(categories: tuple[str, ...], code: str) -> tuple[dict[str, None], dict[str, str]]:
+    """A blank figure's cells and cell reasons: the same two dicts for every blank figure with the same reason
+    (half a first night's hundred thousand figures are blank; nothing changes a figure's values in place)."""
+    return dict.fromkeys(categories), dict.fromkeys(categories, code)
 
 
 def shown(raw: Raw, verdict: rules.Verdict, release: int) -> Figure:
@@ -260,7 +269,6 @@ def decide(
         else:
             candidates[gid] = shown(raw, verdict, release)
     families_of = Families.index(families).of
-    accepted: dict[GroupId, Figure] = {}
     order = sorted(candidates, key=lambda g: (g[0] == "neighbours", -candidates[g].n, g))
 
     past_figures: dict[frozenset[GroupId], list[Figure]] = {}
@@ -281,50 +289,39 @@ def decide(
         view = checker.view(fam, figs)
         return answers_left(figs, view) and checker.seen_by(view, limit) is None
 
+    # Every check only finds more with more figures (more sets combine in more ways, more figures leave
+    # fewer answers open) and with fewer blank cells, so a family safe with every candidate is safe with
+    # any of them: when some family is not, the candidates are taken one at a time, re-checking only the
+    # families that failed.
+    unsafe = {fam for fam in {f for g in candidates for f in families_of.get(g, ())} if not safe_in(fam, candidates, candidates)}
+    if not unsafe:
+        accepted = dict(candidates)
+    else:
+        accepted = {}
+        for gid in order:
+            accepted[gid] = candidates[gid]
+            if not all(safe_in(fam, accepted, (gid,)) for fam in families_of.get(gid, ()) if fam in unsafe):
+                del accepted[gid]
+    for gid in candidates:
+        if gid not in accepted:
+            out[gid] = _kept_or_blank(key, gid, history, "differencing")
+    # residuals: a figure less the figures inside it is a figure too, and must pass the rules. Each figure
+    # is checked once, in turn, against the others as they then stand. This only takes figures away or
+    # blanks cells, so the families stay safe and a figure checked earlier stays right: checking everything
+    # again would change nothing (tests/benchmarks/test_disclosure.py shows it), and this is where it ends.
     checks = Checks(audience.minimum, checker)
-    verified: set[GroupId] = set()
-    changed = True
-    while changed:
-        changed = False
-        everything = {**accepted, **candidates}
-        # Every check only finds more with more figures (more sets combine in more ways, more figures leave
-        # fewer answers open), so a family safe with every candidate is safe with any of them: when some
-        # family is not, the candidates are taken one at a time, re-checking only the families that failed.
-        unsafe = {fam for fam in {f for g in candidates for f in families_of.get(g, ())} if not safe_in(fam, everything, candidates)}
-        if not unsafe:
-            trial = dict(candidates)
-        else:
-            trial = dict(accepted)
-            for gid in order:
-                if gid in candidates and gid not in trial:
-                    trial[gid] = candidates[gid]
-                    if not all(safe_in(fam, trial, (gid,)) for fam in families_of.get(gid, ()) if fam in unsafe):
-                        del trial[gid]
-        for gid in list(candidates):
-            if gid not in trial:
-                del candidates[gid]
+    for gid, fig in list(accepted.items()):
+        verdict = _residual_verdict(gid, fig, accepted, history, families_of, audience, checks)
+        if verdict == "reject":
+            del accepted[gid]
+            out[gid] = _kept_or_blank(key, gid, history, "derived-dominance")
+        elif verdict:
+            blanked = _blank_cells(fig, verdict, audience)
+            if blanked is None:
+                del accepted[gid]
                 out[gid] = _kept_or_blank(key, gid, history, "differencing")
-        accepted = trial
-        # residuals: a figure less the figures inside it is a figure too, and must pass the rules. Each
-        # figure is checked once: later rounds only take figures away or blank cells, which leaves less to derive.
-        for gid, fig in list(accepted.items()):
-            if gid in verified:
-                continue
-            verified.add(gid)
-            verdict = _residual_verdict(gid, fig, accepted, history, families_of, audience, checks)
-            if verdict == "reject":
-                del accepted[gid], candidates[gid]
-                out[gid] = _kept_or_blank(key, gid, history, "derived-dominance")
-                changed = True
-            elif verdict:
-                blanked = _blank_cells(fig, verdict, audience)
-                if blanked is None:
-                    del accepted[gid], candidates[gid]
-                    out[gid] = _kept_or_blank(key, gid, history, "differencing")
-                    changed = True
-                elif blanked != fig:
-                    accepted[gid] = candidates[gid] = blanked
-                    changed = True
+            else:
+                accepted[gid] = blanked
     out.update(accepted)
     return out
 

@@ -77,7 +77,7 @@ class Counts:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """What may be shown of one figure: a reason for blanking it whole, or the reasons for its blank cells."""
 
