@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -119,6 +119,9 @@ class Register:
     location: str
     councils: dict[str, Council]
     version: RegisterVersion | None = None
+    # what is worked out from the councils alone (model.similar's nearest neighbours), kept with them: a register
+    # does not change once read, and the nightly and the build each ask for the same results more than once
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, code: str) -> Council | None:
         return self.councils.get(code)

@@ -235,7 +235,16 @@ def distance(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def neighbours(register: Register, count: int = NEIGHBOURS) -> dict[str, tuple[Neighbour, ...]]:
-    """Each council's `count` nearest councils of its own tier (all the others where the tier has fewer)."""
+    """Each council's `count` nearest councils of its own tier (all the others where the tier has fewer).
+
+    Worked out once for a register and kept with it (`Register.derived`): callers read the result, never change it."""
+    memo = ("neighbours", count)
+    if memo not in register.derived:
+        register.derived[memo] = _neighbours(register, count)
+    return register.derived[memo]
+
+
+def _neighbours(register: Register, count: int) -> dict[str, tuple[Neighbour, ...]]:
     by_tier: dict[str, list[Council]] = defaultdict(list)
     for code in sorted(register.councils):
         by_tier[register.councils[code].tier].append(register.councils[code])
