@@ -217,13 +217,20 @@ def _plan(own_councils: frozenset[str], hidden: tuple[frozenset[str], ...]) -> P
         outer = hidden[o]
         inner = [j for j, h in enumerate(hidden) if h and h < outer]
         maximal = [j for j in inner if not any(hidden[j] < hidden[k] for k in inner)]
-        if o != 0 and 0 not in maximal:
-            continue  # this residual does not use the first figure: it was checked when the other was shown
-        if not maximal or sum(len(hidden[j]) for j in maximal) != len(frozenset().union(*(hidden[j] for j in maximal))):
-            continue  # overlapping parts: no single residual (span.py has bounded it already)
-        # the viewer's own contributions in the residual are known to it
-        own = sum(1 for c in known[o] if not any(c in hidden[j] for j in maximal))
-        residuals.append((o, tuple(maximal), own))
+        if not maximal:
+            continue
+        if sum(len(hidden[j]) for j in maximal) == len(frozenset().union(*(hidden[j] for j in maximal))):
+            choices = [tuple(maximal)]  # disjoint: the outer less all of them
+        else:
+            # overlapping parts cannot be taken away together (span.py bounds their combinations), but the outer
+            # less any one of them is still a figure the viewer can work out: each is judged
+            choices = [(j,) for j in maximal]
+        for parts in choices:
+            if o != 0 and 0 not in parts:
+                continue  # this residual does not use the first figure: it was checked when the other was shown
+            # the viewer's own contributions in the residual are known to it
+            own = sum(1 for c in known[o] if not any(c in hidden[j] for j in parts))
+            residuals.append((o, parts, own))
     return Plan(hidden, pairs, tuple(residuals))
 
 

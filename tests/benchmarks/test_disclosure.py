@@ -106,6 +106,26 @@ def test_a_rest_where_every_council_gave_one_answer_is_not_left_to_be_worked_out
     assert {out["nation"].status, out["north"].status} == {"shown", "blank"}
 
 
+def test_a_nation_less_its_region_is_judged_even_when_a_neighbour_group_overlaps_both():
+    """The viewer of a council sees its nation, its region and its nearest neighbours, which lie partly in the
+    region and partly outside it. The neighbours cannot be taken away with the region (they overlap it), but
+    the nation less the region can still be worked out: its cells are judged as a figure's are."""
+    region = spread(range(15)) | {f"C{c:03d}:1": "reviews" for c in range(15, 20)}  # 20 councils, 5 "reviews"
+    rest = spread(range(20, 29)) | {"C029:1": "reviews"}  # 10 more: the nation holds 6 "reviews", so 1 is outside
+    nation = region | rest
+    near = {k: nation[k] for k in ("C001:1", "C002:1", "C004:1", "C005:1", "C007:1", "C008:1", "C020:1", "C021:1", "C022:1",
+                                   "C023:1", "C024:1")}  # fmt: skip
+    groups = {("type-nation", "n"): nation, ("type-region", "r"): region, ("neighbours", "C000"): near}
+    raws = {gid: Raw(KEY, GroupRef(gid[0], gid[1], gid[1], ()), frozenset(a), frozenset(a), counts(a)) for gid, a in groups.items()}
+    out = disclosure.decide(KEY, raws, {}, [frozenset(groups)], SIGNED_IN, 1, Checker())
+    fig_n, fig_r = out[("type-nation", "n")], out[("type-region", "r")]
+    assert out[("neighbours", "C000")].status == "shown", "the overlapping group must be shown for the case to mean anything"
+    assert fig_n.status == fig_r.status == "shown"
+    # one council outside the region answered "reviews": the two shown cells must not both be there to subtract
+    assert fig_n.cells["reviews"] is None or fig_r.cells["reviews"] is None
+    assert "differencing" in fig_n.cell_reasons.values() or "differencing" in fig_r.cell_reasons.values()
+
+
 # -- across releases ----------------------------------------------------------------------------
 
 
