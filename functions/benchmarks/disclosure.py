@@ -317,18 +317,19 @@ def decide(
     # blanks cells, so the families stay safe and a figure checked earlier stays right: checking everything
     # again would change nothing (tests/benchmarks/test_disclosure.py shows it), and this is where it ends.
     checks = Checks(audience.minimum, checker)
+    now = {gid: seen_as(fig) for gid, fig in accepted.items()}  # the accepted figures as the checks read them
     for gid, fig in list(accepted.items()):
-        verdict = _residual_verdict(gid, fig, accepted, history, families_of, audience, checks)
+        verdict = _residual_verdict(gid, now, history, families_of, checks)
         if verdict == "reject":
-            del accepted[gid]
+            del accepted[gid], now[gid]
             out[gid] = _kept_or_blank(key, gid, history, "derived-dominance")
         elif verdict:
             blanked = _blank_cells(fig, verdict, audience)
             if blanked is None:
-                del accepted[gid]
+                del accepted[gid], now[gid]
                 out[gid] = _kept_or_blank(key, gid, history, "differencing")
             else:
-                accepted[gid] = blanked
+                accepted[gid], now[gid] = blanked, seen_as(blanked)
     out.update(accepted)
     return out
 
@@ -501,19 +502,21 @@ class Checks:
 Seen = tuple[frozenset[str], Counts, dict[str, str]]  # a figure as the checks read it: hidden contributors, counts, blank cells
 
 
-def _residual_verdict(gid, fig, accepted, history, families_of, audience, checks: Checks):
-    """None if every residual with `fig` in it passes; "reject" if one is dominated; else {cat: code} to blank."""
+def seen_as(fig: Figure) -> Seen:
+    return (fig.hidden, fig.counts, fig.cell_reasons)
+
+
+def _residual_verdict(gid: GroupId, now: dict[GroupId, Seen], history: dict[GroupId, list[Past]],
+                      families_of: dict[GroupId, tuple[frozenset[GroupId], ...]], checks: Checks):  # fmt: skip
+    """None if every pair and residual with the figure of `gid` in it passes; "reject" if one gives councils away;
+    else {cat: code} to blank. `now`: tonight's accepted figures, as the checks read them."""
     to_blank: dict[str, str] = {}
-    mine: Seen = (fig.hidden, fig.counts, fig.cell_reasons)
+    mine = now[gid]
+    plan_of = checks.checker.plan
     for fam in families_of.get(gid, ()):
         # every figure this family's viewer has seen or will see for the key, with its counts; this one first
-        seen: list[Seen] = [mine, *checks.shown_before(fam, history)]
-        for g in fam:
-            if g != gid:
-                f = accepted.get(g)
-                if f is not None:
-                    seen.append((f.hidden, f.counts, f.cell_reasons))
-        plan = checks.checker.plan(viewer_councils(fam), [s[0] for s in seen])
+        seen = [mine, *checks.shown_before(fam, history), *(now[g] for g in fam if g != gid and g in now)]
+        plan = plan_of(viewer_councils(fam), [s[0] for s in seen])
         for j, own_a, own_b in plan.pairs:
             if checks.pair(mine, seen[j], own_a, own_b):
                 return "reject"

@@ -102,9 +102,9 @@ def group_reason(counts: Counts, audience: Audience) -> str | None:
     if 0 < h < m:  # the known responses subtract away, leaving fewer than the minimum
         return "hidden-minimum"
     # no answer category may hold n-1 or more of n: "everyone (else) answered does" tells every answer
-    if any(c >= n - 1 for c in counts.all.values()):
+    if max(counts.all.values()) >= n - 1:
         return "dominance"
-    if h and any(c >= h - 1 for c in counts.hidden.values()):
+    if h and max(counts.hidden.values()) >= h - 1:
         return "dominance"
     return None
 
