@@ -205,6 +205,7 @@ class Plan:
     hidden: tuple[frozenset[str], ...]  # held so that the ids it is remembered by stay theirs
     pairs: tuple[tuple[int, int, int], ...]
     residuals: tuple[tuple[int, tuple[int, ...], int], ...]
+    complete: bool = True  # False: too many ways to take sets away to judge each; the figure is refused
 
 
 def _plan(own_councils: frozenset[str], hidden: tuple[frozenset[str], ...]) -> Plan:
@@ -219,12 +220,9 @@ def _plan(own_councils: frozenset[str], hidden: tuple[frozenset[str], ...]) -> P
         maximal = [j for j in inner if not any(hidden[j] < hidden[k] for k in inner)]
         if not maximal:
             continue
-        if sum(len(hidden[j]) for j in maximal) == len(frozenset().union(*(hidden[j] for j in maximal))):
-            choices = [tuple(maximal)]  # disjoint: the outer less all of them
-        else:
-            # overlapping parts cannot be taken away together (span.py bounds their combinations), but the outer
-            # less any one of them is still a figure the viewer can work out: each is judged
-            choices = [(j,) for j in maximal]
+        choices = _disjoint_choices(maximal, hidden)
+        if choices is None:
+            return Plan(hidden, pairs, (), complete=False)
         for parts in choices:
             if o != 0 and 0 not in parts:
                 continue  # this residual does not use the first figure: it was checked when the other was shown
@@ -232,6 +230,35 @@ def _plan(own_councils: frozenset[str], hidden: tuple[frozenset[str], ...]) -> P
             own = sum(1 for c in known[o] if not any(c in hidden[j] for j in parts))
             residuals.append((o, parts, own))
     return Plan(hidden, pairs, tuple(residuals))
+
+
+MAX_RESIDUAL_CHOICES = 64  # ways to take disjoint sets from a figure before the check gives up and refuses the figure
+
+
+def _disjoint_choices(parts: list[int], hidden: tuple[frozenset[str], ...]) -> list[tuple[int, ...]] | None:
+    """Every largest collection of pairwise disjoint sets among `parts` (indexes into `hidden`), in order.
+
+    Disjoint parts are taken away from the outer set together; overlapping ones cannot be (a council in
+    both would be taken twice), so each largest collection that avoids overlaps is a residual of its own:
+    a region beside an overlapping neighbour group gives the outer less the region and the outer less the
+    neighbours. None when there are more than MAX_RESIDUAL_CHOICES (never so far: a viewer sees a few sets
+    inside any one figure), which the caller counts as a leak: blanking more is always allowed."""
+    clash = {i: frozenset(k for k in parts if k != i and not hidden[i].isdisjoint(hidden[k])) for i in parts}
+    if not any(clash.values()):
+        return [tuple(parts)]
+    found: list[tuple[int, ...]] = []
+
+    def grow(at: int, chosen: frozenset[int], barred: frozenset[int]) -> bool:
+        if len(found) > MAX_RESIDUAL_CHOICES:
+            return False
+        if at == len(parts):
+            if all(i in chosen or clash[i] & chosen for i in parts):  # nothing more could be added: largest
+                found.append(tuple(i for i in parts if i in chosen))
+            return True
+        i = parts[at]
+        return (i in barred or grow(at + 1, chosen | {i}, barred | clash[i])) and grow(at + 1, chosen, barred)
+
+    return found if grow(0, frozenset(), frozenset()) and len(found) <= MAX_RESIDUAL_CHOICES else None
 
 
 @dataclass(frozen=True)
@@ -320,9 +347,10 @@ def decide(
     now = {gid: seen_as(fig) for gid, fig in accepted.items()}  # the accepted figures as the checks read them
     for gid, fig in list(accepted.items()):
         verdict = _residual_verdict(gid, now, history, families_of, checks)
-        if verdict == "reject":
+        if verdict in ("reject", "undecided"):
             del accepted[gid], now[gid]
-            out[gid] = _kept_or_blank(key, gid, history, "derived-dominance")
+            out[gid] = _kept_or_blank(key, gid, history, "derived-dominance" if verdict == "reject" else "differencing")
+            checker.undecided += verdict == "undecided"
         elif verdict:
             blanked = _blank_cells(fig, verdict, audience)
             if blanked is None:
@@ -509,7 +537,7 @@ def seen_as(fig: Figure) -> Seen:
 def _residual_verdict(gid: GroupId, now: dict[GroupId, Seen], history: dict[GroupId, list[Past]],
                       families_of: dict[GroupId, tuple[frozenset[GroupId], ...]], checks: Checks):  # fmt: skip
     """None if every pair and residual with the figure of `gid` in it passes; "reject" if one gives councils away;
-    else {cat: code} to blank. `now`: tonight's accepted figures, as the checks read them."""
+    "undecided" if a family's residuals are too many to judge; else {cat: code} to blank. `now`: tonight's accepted figures, as the checks read them."""
     to_blank: dict[str, str] = {}
     mine = now[gid]
     plan_of = checks.checker.plan
@@ -517,6 +545,8 @@ def _residual_verdict(gid: GroupId, now: dict[GroupId, Seen], history: dict[Grou
         # every figure this family's viewer has seen or will see for the key, with its counts; this one first
         seen = [mine, *checks.shown_before(fam, history), *(now[g] for g in fam if g != gid and g in now)]
         plan = plan_of(viewer_councils(fam), [s[0] for s in seen])
+        if not plan.complete:
+            return "undecided"
         for j, own_a, own_b in plan.pairs:
             if checks.pair(mine, seen[j], own_a, own_b):
                 return "reject"

@@ -126,6 +126,30 @@ def test_a_nation_less_its_region_is_judged_even_when_a_neighbour_group_overlaps
     assert "differencing" in fig_n.cell_reasons.values() or "differencing" in fig_r.cell_reasons.values()
 
 
+def test_sets_that_overlap_are_taken_away_in_every_largest_disjoint_collection():
+    a, b, c = frozenset({"A:1", "B:1"}), frozenset({"C:1", "D:1"}), frozenset({"B:1", "C:1"})  # c overlaps a and b
+    hidden = (frozenset(), a, b, c)
+    assert disclosure._disjoint_choices([1, 2], hidden) == [(1, 2)]
+    assert disclosure._disjoint_choices([1, 2, 3], hidden) == [(1, 2), (3,)]
+    assert disclosure._disjoint_choices([1, 3], hidden) == [(1,), (3,)]
+    # seven pairs of overlapping sets: 2**7 ways to take one of each, more than the check will judge
+    many = tuple(frozenset({f"P{i}:1", f"Q{i}:{k}"}) | ({f"R{i}:1"} if k else set()) for i in range(7) for k in (0, 1))
+    assert disclosure._disjoint_choices(list(range(len(many))), many) is None
+
+
+def test_a_figure_whose_residuals_are_too_many_to_judge_is_refused(monkeypatch):
+    monkeypatch.setattr(disclosure, "MAX_RESIDUAL_CHOICES", 1)
+    region = spread(range(20))
+    nation = region | spread(range(20, 30))
+    near = {k: nation[k] for k in ("C001:1", "C002:1", "C004:1", "C005:1", "C007:1", "C020:1", "C021:1", "C022:1", "C023:1")}
+    groups = {("type-nation", "n"): nation, ("type-region", "r"): region, ("neighbours", "C000"): near}
+    raws = {gid: Raw(KEY, GroupRef(gid[0], gid[1], gid[1], ()), frozenset(a), frozenset(a), counts(a)) for gid, a in groups.items()}
+    checker = Checker()
+    out = disclosure.decide(KEY, raws, {}, [frozenset(groups)], SIGNED_IN, 1, checker)
+    assert out[("type-nation", "n")].status == "blank" and out[("type-nation", "n")].reason == "differencing"
+    assert checker.undecided >= 1
+
+
 # -- across releases ----------------------------------------------------------------------------
 
 
