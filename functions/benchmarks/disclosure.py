@@ -90,25 +90,15 @@ def _blank_values(categories: tuple[str, ...], code: str) -> tuple[dict[str, Non
 
 
 def shown(raw: Raw, verdict: rules.Verdict, release: int) -> Figure:
+    return shown_with(raw, dict(verdict.cell_reasons), verdict.mean_reason, release)
+
+
+def shown_with(raw: Raw, cell_reasons: dict[str, str], mean_reason: str | None, release: int) -> Figure:
+    """The raw figure shown in `release` with these cells blank: the percentages of the others, and the mean unless it has a reason."""
     key, c = raw.key, raw.counts
-    mean = None
-    if key.scale and verdict.mean_reason is None:
-        mean = rules.mean(c, key.scale)
-    return Figure(
-        key,
-        (raw.group.grouping, raw.group.id),
-        "shown",
-        None,
-        c.n,
-        rules.percentages(c, verdict.cell_reasons),
-        dict(verdict.cell_reasons),
-        mean,
-        verdict.mean_reason,
-        release,
-        raw.contributors,
-        raw.hidden,
-        c,
-    )
+    mean = rules.mean(c, key.scale) if key.scale and mean_reason is None else None
+    return Figure(key, (raw.group.grouping, raw.group.id), "shown", None, c.n, rules.percentages(c, cell_reasons), cell_reasons,
+                  mean, mean_reason, release, raw.contributors, raw.hidden, c)  # fmt: skip
 
 
 @dataclass
@@ -119,7 +109,7 @@ class Tally:
     kept: int = 0
     blank: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     cells_blank: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    undecided: int = 0  # span checks that could not decide and blanked to be safe
+    undecided: int = 0  # checks that could not decide and blanked to be safe
 
     def add(self, f: Figure) -> None:
         if f.status == "blank":
@@ -146,7 +136,18 @@ class Checker:
         self._memo: dict[tuple, span.Leak | None] = {}
         self._views: dict[tuple, View] = {}
         self._plans: dict[tuple, Plan] = {}
-        self.undecided = 0
+        self.undecided_sets: set[tuple] = set()  # the span checks that could not decide, by what they were asked
+        self.refused = 0  # figures refused because their residuals were too many to judge
+
+    @property
+    def undecided(self) -> int:
+        """Checks that could not decide and blanked to be safe."""
+        return len(self.undecided_sets) + self.refused
+
+    def merge(self, undecided_sets: set[tuple], refused: int) -> None:
+        """Count the undecided checks of another process's keys (forked.py) as if they had been made here."""
+        self.undecided_sets |= undecided_sets
+        self.refused += refused
 
     def leak(self, sets: list[frozenset[str]], limit: int) -> span.Leak | None:
         distinct = frozenset(s for s in sets if s)
@@ -154,7 +155,7 @@ class Checker:
         if sig not in self._memo:
             found = span.leak(sorted(distinct, key=lambda s: (len(s), sorted(s))), limit)
             if found is not None and not found.exact:
-                self.undecided += 1
+                self.undecided_sets.add(sig)
             self._memo[sig] = found
         return self._memo[sig]
 
@@ -338,7 +339,7 @@ def decide(
                 del accepted[gid]
     for gid in candidates:
         if gid not in accepted:
-            out[gid] = _kept_or_blank(key, gid, history, "differencing")
+            out[gid] = kept_or_blank(key, gid, history, "differencing")
     # residuals: a figure less the figures inside it is a figure too, and must pass the rules. Each figure
     # is checked once, in turn, against the others as they then stand. This only takes figures away or
     # blanks cells, so the families stay safe and a figure checked earlier stays right: checking everything
@@ -349,13 +350,13 @@ def decide(
         verdict = _residual_verdict(gid, now, history, families_of, checks)
         if verdict in ("reject", "undecided"):
             del accepted[gid], now[gid]
-            out[gid] = _kept_or_blank(key, gid, history, "derived-dominance" if verdict == "reject" else "differencing")
-            checker.undecided += verdict == "undecided"
+            out[gid] = kept_or_blank(key, gid, history, "derived-dominance" if verdict == "reject" else "differencing")
+            checker.refused += verdict == "undecided"
         elif verdict:
             blanked = _blank_cells(fig, verdict, audience)
             if blanked is None:
                 del accepted[gid], now[gid]
-                out[gid] = _kept_or_blank(key, gid, history, "differencing")
+                out[gid] = kept_or_blank(key, gid, history, "differencing")
             else:
                 accepted[gid], now[gid] = blanked, seen_as(blanked)
     out.update(accepted)
@@ -476,7 +477,7 @@ def _unknown(own: frozenset[str], contributors: frozenset[str]) -> frozenset[str
     return found
 
 
-def _kept_or_blank(key: Key, gid: GroupId, history: dict[GroupId, list[Past]], code: str) -> Figure:
+def kept_or_blank(key: Key, gid: GroupId, history: dict[GroupId, list[Past]], code: str) -> Figure:
     """The figure shown last for the group, kept with the reason it was not updated; blank if none was."""
     past = history.get(gid, [])
     for p in reversed(past):

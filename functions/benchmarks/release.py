@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from functions.benchmarks import disclosure
+from functions.benchmarks import disclosure, forked
 from functions.benchmarks.disclosure import Checker, Figure, GroupId, Past, Tally
 from functions.benchmarks.figures import NEIGHBOURS, Key, fixed_groups, neighbour_groups, raw_figures
 from functions.benchmarks.rules import AUDIENCES, PUBLIC, SIGNED_IN, Audience
@@ -61,8 +61,9 @@ def compute(
     number: int,
     as_of: int,
     progress=None,
+    split: bool | None = None,
 ) -> Release:
-    """Every figure of release `number`, for both audiences."""
+    """Every figure of release `number`, for both audiences. `split`: decide in two processes (forked.py); None to choose."""
     release = Release(number, as_of, viewers=sorted({v for v in viewers if len(v) > 1}, key=sorted))
     checker = Checker()
     fixed, near = fixed_groups(register), neighbour_groups(register)  # worked out once: the neighbours take a while
@@ -76,9 +77,12 @@ def compute(
             if progress:
                 progress(f"{audience.label}: edition {edition.id}")
             raws = raw_figures(edition, register, entries, audience, fixed + near if audience is SIGNED_IN else fixed)
-            for key, by_group in raws.items():
-                past = history.get(audience.id, {}).get(key, {})
-                decided = disclosure.decide(key, by_group, past, fams, audience, number, checker)
+            past = history.get(audience.id, {})
+
+            def decide(key: Key, by_group, past=past, fams=fams, audience=audience):
+                return disclosure.decide(key, by_group, past.get(key, {}), fams, audience, number, checker)
+
+            for key, decided in forked.decide_keys(list(raws.items()), past, decide, number, checker, split=split).items():
                 by_key[key] = decided
                 for f in decided.values():
                     tally.add(f)
