@@ -121,7 +121,7 @@ class Register:
     version: RegisterVersion | None = None
     # what is worked out from the councils alone (model.similar's nearest neighbours), kept with them: a register
     # does not change once read, and the nightly and the build each ask for the same results more than once
-    derived: dict = field(default_factory=dict, compare=False, repr=False)
+    derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def get(self, code: str) -> Council | None:
         return self.councils.get(code)

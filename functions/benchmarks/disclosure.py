@@ -9,9 +9,10 @@ no set of 1 to minimum-1 councils (span.py: sums and differences between groups,
 overlapping, and between releases, all at once). Otherwise the figure shown last is kept, or the
 figure stays blank. Then every figure that is a sum of others less some (a nation less its shown
 regions; tonight's group less an earlier night's) is judged as a figure of its own: a dominated
-residual rejects the candidate, a small residual cell blanks that cell. Nothing is ever unblanked, and
-the residual pass only takes figures away or blanks cells, which no check can object to: one pass
-reaches the point where checking again changes nothing.
+residual rejects the candidate, a small residual cell blanks that cell. Nothing is ever unblanked. The
+residual pass only takes figures away or blanks cells, which no family check can object to; a figure
+taken away can leave other sets the largest inside a figure, so its families' figures are checked again,
+until checking again changes nothing.
 
 A viewer family is what one viewer can see of a key: for open data, every fixed group; for a
 signed-in person, the fixed groups and the nearest neighbours of each council they belong to.
@@ -221,12 +222,12 @@ def _plan(own_councils: frozenset[str], hidden: tuple[frozenset[str], ...]) -> P
         maximal = [j for j in inner if not any(hidden[j] < hidden[k] for k in inner)]
         if not maximal:
             continue
-        choices = _disjoint_choices(maximal, hidden)
+        if o != 0 and 0 not in maximal:
+            continue  # no residual of this outer uses the first figure: they were checked when the others were shown
+        choices = _disjoint_choices(maximal, hidden, need=None if o == 0 else 0)
         if choices is None:
             return Plan(hidden, pairs, (), complete=False)
         for parts in choices:
-            if o != 0 and 0 not in parts:
-                continue  # this residual does not use the first figure: it was checked when the other was shown
             # the viewer's own contributions in the residual are known to it
             own = sum(1 for c in known[o] if not any(c in hidden[j] for j in parts))
             residuals.append((o, parts, own))
@@ -236,37 +237,49 @@ def _plan(own_councils: frozenset[str], hidden: tuple[frozenset[str], ...]) -> P
 MAX_RESIDUAL_CHOICES = 64  # ways to take disjoint sets from a figure before the check gives up and refuses the figure
 
 
-def _disjoint_choices(parts: list[int], hidden: tuple[frozenset[str], ...]) -> list[tuple[int, ...]] | None:
-    """Every largest collection of pairwise disjoint sets among `parts` (indexes into `hidden`), in order.
+def _disjoint_choices(parts: list[int], hidden: tuple[frozenset[str], ...], need: int | None = None) -> list[tuple[int, ...]] | None:
+    """Every largest collection of pairwise disjoint sets among `parts` (indexes into `hidden`) that holds `need`
+    (any, when None), each in the order of `parts`.
 
     Disjoint parts are taken away from the outer set together; overlapping ones cannot be (a council in
     both would be taken twice), so each largest collection that avoids overlaps is a residual of its own:
     a region beside an overlapping neighbour group gives the outer less the region and the outer less the
     neighbours. None when there are more than MAX_RESIDUAL_CHOICES (never so far: a viewer sees a few sets
-    inside any one figure), which the caller counts as a leak: blanking more is always allowed."""
+    inside any one figure); the caller then refuses the figure and counts it as undecided."""
     clash = {i: frozenset(k for k in parts if k != i and not hidden[i].isdisjoint(hidden[k])) for i in parts}
-    if not any(clash.values()):
+    if need is None and not any(clash.values()):
         return [tuple(parts)]
+    order = [i for i in parts if i != need]
     found: list[tuple[int, ...]] = []
 
     def grow(at: int, chosen: frozenset[int], barred: frozenset[int]) -> bool:
+        """Take or leave order[at] and go on; False once there are too many. A set is left out only where one
+        taken already or one still to come overlaps it, so that every collection reached is a largest one."""
         if len(found) > MAX_RESIDUAL_CHOICES:
             return False
-        if at == len(parts):
-            if all(i in chosen or clash[i] & chosen for i in parts):  # nothing more could be added: largest
+        if at == len(order):
+            if all(i in chosen or clash[i] & chosen for i in parts):  # nothing left out could be added: a largest one
                 found.append(tuple(i for i in parts if i in chosen))
             return True
-        i = parts[at]
-        return (i in barred or grow(at + 1, chosen | {i}, barred | clash[i])) and grow(at + 1, chosen, barred)
+        i = order[at]
+        if i in barred:  # overlaps one taken: left out, and nothing could be added for it
+            return grow(at + 1, chosen, barred)
+        if not grow(at + 1, chosen | {i}, barred | clash[i]):
+            return False
+        if any(k not in barred for k in clash[i] if order.index(k) > at):
+            return grow(at + 1, chosen, barred)  # left out, for one still to come that overlaps it
+        return True
 
-    return found if grow(0, frozenset(), frozenset()) and len(found) <= MAX_RESIDUAL_CHOICES else None
+    start = frozenset() if need is None else frozenset({need})
+    if not grow(0, start, clash[need] if need is not None else frozenset()) or len(found) > MAX_RESIDUAL_CHOICES:
+        return None
+    return found
 
 
 @dataclass(frozen=True)
 class Families:
-    """An audience's viewer families, and for each group the families that hold it: worked out once for every key."""
+    """For each group, the viewer families of an audience that hold it: worked out once for every key."""
 
-    all: tuple[frozenset[GroupId], ...]
     of: dict[GroupId, tuple[frozenset[GroupId], ...]]
 
     @classmethod
@@ -277,7 +290,7 @@ class Families:
         for fam in families:
             for gid in fam:
                 of[gid].append(fam)
-        return cls(tuple(families), {gid: tuple(fams) for gid, fams in of.items()})
+        return cls({gid: tuple(fams) for gid, fams in of.items()})
 
 
 def decide(
@@ -341,24 +354,34 @@ def decide(
         if gid not in accepted:
             out[gid] = kept_or_blank(key, gid, history, "differencing")
     # residuals: a figure less the figures inside it is a figure too, and must pass the rules. Each figure
-    # is checked once, in turn, against the others as they then stand. This only takes figures away or
-    # blanks cells, so the families stay safe and a figure checked earlier stays right: checking everything
-    # again would change nothing (tests/benchmarks/test_disclosure.py shows it), and this is where it ends.
+    # is checked in turn against the others as they then stand. Blanking cells leaves less to derive, and
+    # taking a figure away leaves the family checks safe; but it can make sets inside another figure the
+    # largest there that were not before (a region refused tonight leaves the region shown last night inside
+    # the nation), so the figures that share a family with one taken away are checked again, until none is.
     checks = Checks(audience.minimum, checker)
     now = {gid: seen_as(fig) for gid, fig in accepted.items()}  # the accepted figures as the checks read them
-    for gid, fig in list(accepted.items()):
-        verdict = _residual_verdict(gid, now, history, families_of, checks)
-        if verdict in ("reject", "undecided"):
-            del accepted[gid], now[gid]
-            out[gid] = kept_or_blank(key, gid, history, "derived-dominance" if verdict == "reject" else "differencing")
-            checker.refused += verdict == "undecided"
-        elif verdict:
-            blanked = _blank_cells(fig, verdict, audience)
-            if blanked is None:
-                del accepted[gid], now[gid]
-                out[gid] = kept_or_blank(key, gid, history, "differencing")
-            else:
+    pending = list(accepted)
+    while pending:
+        checked: set[GroupId] = set()
+        again: set[GroupId] = set()
+        for gid in pending:
+            if gid not in accepted:
+                continue
+            checked.add(gid)
+            fig = accepted[gid]
+            verdict = _residual_verdict(gid, now, history, families_of, checks)
+            blanked = _blank_cells(fig, verdict, audience) if isinstance(verdict, dict) else None
+            if verdict is None:
+                continue
+            if blanked is not None:
                 accepted[gid], now[gid] = blanked, seen_as(blanked)
+                continue
+            del accepted[gid], now[gid]
+            code = "derived-dominance" if verdict == "reject" else "differencing"  # refused as undecided, or no cell left
+            out[gid] = kept_or_blank(key, gid, history, code)
+            checker.refused += verdict == "undecided"
+            again |= {g for fam in families_of.get(gid, ()) for g in fam if g in checked and g in accepted}
+        pending = [g for g in accepted if g in again]
     out.update(accepted)
     return out
 
@@ -489,9 +512,10 @@ def kept_or_blank(key: Key, gid: GroupId, history: dict[GroupId, list[Past]], co
 class Checks:
     """The pair and residual checks of one key's decision, each made once for the same figures and viewer knowledge.
 
-    Families overlap (each member of a group has a family that holds it), and a figure whose cells a round
-    blanks is checked again: each check is remembered by the ids of the counts and cell reasons it reads and
-    by how many of their contributors the viewer knows, which is all its answer depends on. An entry holds
+    Families overlap (each member of a group has a family that holds it), and a figure is checked again
+    when one beside it is taken away: each check is remembered by the ids of the counts and cell reasons it
+    reads and by how many of their contributors the viewer knows, which is all its answer depends on (a
+    figure's counts object travels with its one hidden set, so the ids name the sets too). An entry holds
     the objects whose ids it is keyed on, so that no id is given to another object while it stands.
     """
 
@@ -546,11 +570,11 @@ def _residual_verdict(gid: GroupId, now: dict[GroupId, Seen], history: dict[Grou
         # every figure this family's viewer has seen or will see for the key, with its counts; this one first
         seen = [mine, *checks.shown_before(fam, history), *(now[g] for g in fam if g != gid and g in now)]
         plan = plan_of(viewer_councils(fam), [s[0] for s in seen])
-        if not plan.complete:
-            return "undecided"
         for j, own_a, own_b in plan.pairs:
             if checks.pair(mine, seen[j], own_a, own_b):
                 return "reject"
+        if not plan.complete:
+            return "undecided"
         for o, parts, own in plan.residuals:
             found = checks.residual(seen[o], [seen[j] for j in parts], own)
             if found == "reject":

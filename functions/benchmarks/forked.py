@@ -13,9 +13,14 @@ is small, or the child fails for any reason (the parent then decides the child's
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
+import select
 import signal
+import sys
+import time
+import traceback
 from collections.abc import Callable
 
 from functions.benchmarks import disclosure
@@ -23,6 +28,10 @@ from functions.benchmarks.disclosure import Checker, Figure, GroupId, Past
 from functions.benchmarks.figures import Key, Raw
 
 MIN_FIGURES = 20_000  # below this many raw figures in an edition, a second process costs more than it saves
+WAIT_TIMES = 3  # the child has as much to do as the parent: after the parent's half, wait this many times as long
+WAIT_AT_LEAST = 30.0  # seconds, however quick the parent's half was (a busy machine can hold the child back)
+
+log = logging.getLogger("exchange")
 
 
 def processors() -> int:
@@ -61,29 +70,61 @@ def decide_keys(
             with os.fdopen(write, "wb") as out:
                 pickle.dump((sent, checker.undecided_sets - undecided, checker.refused - refused), out, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
+        except BaseException:
+            traceback.print_exc(file=sys.stderr)
+            sys.stderr.flush()
         finally:
             os._exit(status)
     os.close(write)
-    inbox = os.fdopen(read, "rb")
-    reaped = False
+    mine: dict[Key, dict[GroupId, Figure]] = {}
+    data = None
     try:
-        mine = {key: decide(key, by_group) for key, by_group in items[0::2]}
-        data = inbox.read()
-        _, status = os.waitpid(pid, 0)
-        reaped = True
-        if status == 0 and data:
-            sent, undecided, refused = pickle.loads(data)
-            checker.merge(undecided, refused)
-            raws = dict(theirs)
-            mine.update((key, _decode(key, rows, raws[key], history.get(key, {}), release)) for key, rows in sent)
-        else:
-            mine.update((key, decide(key, by_group)) for key, by_group in theirs)
-        return {key: mine[key] for key, _ in items}
+        started = time.monotonic()
+        mine.update((key, decide(key, by_group)) for key, by_group in items[0::2])
+        # the child has as much to do: wait as long again and more, then decide its keys here rather than hang
+        data = _read_until(read, time.monotonic() + max(WAIT_AT_LEAST, WAIT_TIMES * (time.monotonic() - started)))
     finally:
-        inbox.close()
-        if not reaped:
+        os.close(read)
+        status = _reap(pid, kill=data is None)
+    failed = "did not finish in time" if data is None else None if status == 0 else f"stopped (status {status})"
+    if failed is None:
+        try:
+            sent, undecided, refused = pickle.loads(data)
+            raws = dict(theirs)
+            made = {key: _decode(key, rows, raws[key], history.get(key, {}), release) for key, rows in sent}
+        except Exception as err:  # what it sent cannot be read back: a fault here, not in the figures
+            failed = f"sent what could not be read back ({err!r})"
+        else:
+            checker.merge(undecided, refused)
+            mine.update(made)
+    if failed is not None:
+        log.warning("tie nightly: the second process %s; its figures are decided in this one", failed)
+        mine.update((key, decide(key, by_group)) for key, by_group in theirs)
+    return {key: mine[key] for key, _ in items}
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything the child writes until it closes the pipe; None if it has not by `deadline`."""
+    chunks = []
+    while True:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _reap(pid: int, kill: bool) -> int | None:
+    """The child's exit status once it has ended (killed first if `kill`); None if it cannot be had."""
+    try:
+        if kill:
             os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
+        return status
+    except (ChildProcessError, ProcessLookupError):  # reaped elsewhere (SIGCHLD ignored): its status is unknown
+        return None
 
 
 def _encode(decided: dict[GroupId, Figure], raws: dict[GroupId, Raw], past: dict[GroupId, list[Past]], release: int) -> list[tuple]:

@@ -61,9 +61,11 @@ def _changes_line(changed: dict[str, list], before_empty: bool) -> str:
 def _without_cycle_collection():
     """The cyclic garbage collector paused, then restored as it was.
 
-    A night makes millions of small objects (sets, counts, figures) and keeps most of them to the end; none
-    refers back to itself, so reference counting frees whatever is let go, and each of the collector's full
-    passes would walk all of them to find nothing: a fifth of a first night's time went on them."""
+    A night makes millions of small objects (sets, counts, figures) and keeps most of them to the end; they
+    hold no reference cycles, so reference counting frees whatever is let go, and each of the collector's full
+    passes walked all of them to find nothing: a fifth of a first night's time went on them. Cycles that
+    other code makes meanwhile (the package validator's) wait for the collector's return at the end of the
+    night. The pause is the process's: run inside the app, the app's other threads share it for the night."""
     enabled = gc.isenabled()
     gc.disable()
     try:

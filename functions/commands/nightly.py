@@ -85,6 +85,6 @@ def run(args, settings) -> int:
             + f"; {outcome.changed.get(aud_id, 0)} changed."
         )
     if outcome.undecided:
-        print(f"  {outcome.undecided} combinations could not be decided exactly and were blanked to be safe.")
+        print(f"  {outcome.undecided} checks could not decide exactly; what they were about was blanked to be safe.")
     print(f"Done in {time.monotonic() - started:.1f}s.")
     return 0

@@ -132,6 +132,11 @@ def test_sets_that_overlap_are_taken_away_in_every_largest_disjoint_collection()
     assert disclosure._disjoint_choices([1, 2], hidden) == [(1, 2)]
     assert disclosure._disjoint_choices([1, 2, 3], hidden) == [(1, 2), (3,)]
     assert disclosure._disjoint_choices([1, 3], hidden) == [(1,), (3,)]
+    assert disclosure._disjoint_choices([1, 2, 3], hidden, need=3) == [(3,)]  # only the collections with the figure checked
+    assert disclosure._disjoint_choices([1, 2, 3], hidden, need=2) == [(1, 2)]
+    # forty sets that overlap nothing beside one overlapping pair: two collections, each with all forty
+    alone = tuple(frozenset({f"S{i}:1"}) for i in range(40)) + (frozenset({"X:1", "Y:1"}), frozenset({"Y:1", "Z:1"}))
+    assert disclosure._disjoint_choices(list(range(42)), alone) == [(*range(40), 40), (*range(40), 41)]
     # seven pairs of overlapping sets: 2**7 ways to take one of each, more than the check will judge
     many = tuple(frozenset({f"P{i}:1", f"Q{i}:{k}"}) | ({f"R{i}:1"} if k else set()) for i in range(7) for k in (0, 1))
     assert disclosure._disjoint_choices(list(range(len(many))), many) is None
@@ -148,6 +153,33 @@ def test_a_figure_whose_residuals_are_too_many_to_judge_is_refused(monkeypatch):
     out = disclosure.decide(KEY, raws, {}, [frozenset(groups)], SIGNED_IN, 1, checker)
     assert out[("type-nation", "n")].status == "blank" and out[("type-nation", "n")].reason == "differencing"
     assert checker.undecided >= 1
+
+
+def test_a_region_refused_tonight_leaves_its_nation_judged_against_the_region_shown_before():
+    """Tonight the nation is judged less tonight's region; the region is then refused (it less last night's is
+    dominated), so the viewer sees the nation beside last night's region, whose difference is judged too."""
+    nation_id, region_id = ("type-nation", "n"), ("type-region", "r")
+    past = spread(range(20))
+    region = past | {"C020:1": "reviews", "C021:1": "reviews", "C022:1": "reviews", "C023:1": "reviews", "C024:1": "plans"}
+    nation = region | {f"C{c:03d}:1": "not-yet" for c in range(30, 35)} | {f"C{c:03d}:1": "understands" for c in range(35, 40)}
+
+    def made(gid, answers):
+        return Raw(KEY, GroupRef(gid[0], gid[1], gid[1], ()), frozenset(answers), frozenset(answers), counts(answers))
+
+    first = disclosure.decide(KEY, {region_id: made(region_id, past)}, {}, [frozenset({region_id})], SIGNED_IN, 1, Checker())
+    history = {region_id: [Past(1, first[region_id].contributors, first[region_id].hidden, first[region_id].counts, first[region_id])]}
+    families = [frozenset({nation_id, region_id})]
+    out = disclosure.decide(KEY, {nation_id: made(nation_id, nation), region_id: made(region_id, region)}, history, families,
+                            SIGNED_IN, 2, Checker())  # fmt: skip
+    assert out[region_id].status == "kept" and out[region_id].release == 1
+    shown = out[nation_id]
+    assert shown.status == "shown"
+    # one council outside last night's region answered "plans" (tonight's region brought one more): not to be subtracted
+    assert shown.counts.minus(first[region_id].counts).hidden["plans"] == 1
+    assert shown.cells["plans"] is None and shown.cell_reasons["plans"] == "differencing"
+    now = {nation_id: disclosure.seen_as(shown)}
+    index = disclosure.Families.index(families)
+    assert disclosure._residual_verdict(nation_id, now, history, index.of, disclosure.Checks(SIGNED_IN.minimum, Checker())) is None
 
 
 # -- across releases ----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import time
 
 import pytest
 
@@ -99,3 +101,18 @@ def test_the_checks_that_could_not_decide_are_counted_once_whichever_process_mad
     serial = _compute(world, split=False)
     assert serial.tallies["signed-in"].undecided > 10
     _same(serial, _compute(world, split=True))
+
+
+def test_a_child_that_hangs_is_stopped_and_the_parent_decides_its_keys(monkeypatch):
+    monkeypatch.setattr(forked, "WAIT_AT_LEAST", 0.5)
+    parent = os.getpid()
+
+    def decide(key, by_group):
+        if os.getpid() != parent:
+            time.sleep(60)  # the child never answers
+        return {}
+
+    items = [(i, {}) for i in range(6)]
+    started = time.monotonic()
+    assert forked.decide_keys(items, {}, decide, 1, Checker(), split=True) == {i: {} for i in range(6)}
+    assert time.monotonic() - started < 10
