@@ -243,34 +243,49 @@ def test_a_person_newly_in_two_councils_is_not_listed_as_checked_when_their_grou
 
 
 def test_checking_a_decided_key_again_finds_nothing_more_to_blank():
-    """decide checks each figure once: checking everything again, with every figure as it was decided, finds nothing.
+    """Checking everything again, with every figure as decide left it, finds nothing more, on the first night and the next.
 
     Random nations of regions with overlapping neighbour groups, answers often nearly unanimous, some
-    shared with everyone (known to signed-in members), each council's family knowing its own answers."""
+    shared with everyone (known to signed-in members), each council's family knowing its own answers;
+    then a second night on which some councils arrive, revise (a new contributor) or withdraw."""
     rng = random.Random(11)
-    residual_work = 0
+    residual_work = kept = 0
+    limit = SIGNED_IN.minimum - 1
     for case in range(40):
-        codes = [f"C{c:03d}" for c in range(rng.randint(20, 60))]
+        everyone = [f"C{c:03d}" for c in range(rng.randint(24, 64))]
         stages = rng.sample(STAGES, rng.randint(2, 4))
-        answers = {c: rng.choice(stages[:1] * rng.randint(0, 6) + stages) for c in codes}
-        public = {c for c in codes if rng.random() < 0.3}
-        regions = [codes[i::3] for i in range(3)]
-        groups = {("type-nation", "nation"): codes} | {("type-region", f"r{i}"): r for i, r in enumerate(regions)}
-        for c in rng.sample(codes, 8):
-            groups[("neighbours", c)] = [o for o in rng.sample(codes, 12) if o != c]
-        raws = {gid: raw(gid[1], {f"{c}:1": answers[c] for c in members}, {f"{c}:1" for c in members if c not in public})
-                for gid, members in groups.items()}  # fmt: skip
+        public = {c for c in everyone if rng.random() < 0.3}
+        regions = [everyone[i::3] for i in range(3)]
+        groups = {("type-nation", "nation"): everyone} | {("type-region", f"r{i}"): r for i, r in enumerate(regions)}
+        for c in rng.sample(everyone, 8):
+            groups[("neighbours", c)] = [o for o in rng.sample(everyone, 12) if o != c]
         families = [frozenset({("type-nation", "nation"), next(g for g, m in groups.items() if g[0] == "type-region" and c in m)}
-                              | ({("neighbours", c)} if ("neighbours", c) in groups else set())) for c in codes]  # fmt: skip
-        out = disclosure.decide(KEY, raws, {}, families, SIGNED_IN, 1, Checker())
-        residual_work += sum(f.reason == "derived-dominance" or "differencing" in f.cell_reasons.values() for f in out.values())
-        limit = SIGNED_IN.minimum - 1
-        for fam in set(families):
-            assert disclosure.family_safe(fam, {}, out, limit, Checker()), f"case {case}: {sorted(fam)}"
-        shown = {g: f for g, f in out.items() if f.status == "shown"}
+                              | ({("neighbours", c)} if ("neighbours", c) in groups else set())) for c in everyone]  # fmt: skip
         index = disclosure.Families.index(families)
-        checks = disclosure.Checks(SIGNED_IN.minimum, Checker())
-        now = {gid: disclosure.seen_as(fig) for gid, fig in shown.items()}
-        for gid in shown:
-            assert disclosure._residual_verdict(gid, now, {}, index.of, checks) is None, f"case {case}: {gid}"
+        taking_part = set(rng.sample(everyone, len(everyone) - 4))  # four arrive on the second night
+        published = {c: (1, rng.choice(stages[:1] * rng.randint(0, 6) + stages)) for c in everyone}
+        history: dict = {}
+        for night in (1, 2):
+            if night == 2:
+                taking_part |= set(everyone)
+                for c in rng.sample(sorted(taking_part), 6):  # revisions: a new publication, perhaps a new answer
+                    published[c] = (published[c][0] + 1, rng.choice(stages))
+                taking_part -= set(rng.sample(sorted(taking_part), 2))  # withdrawals
+            raws = {gid: raw(gid[1], {f"{c}:{published[c][0]}": published[c][1] for c in members if c in taking_part},
+                             {f"{c}:{published[c][0]}" for c in members if c in taking_part and c not in public})
+                    for gid, members in groups.items()}  # fmt: skip
+            out = disclosure.decide(KEY, raws, history, families, SIGNED_IN, night, Checker())
+            residual_work += sum(f.reason == "derived-dominance" or "differencing" in f.cell_reasons.values() for f in out.values())
+            kept += sum(f.status == "kept" for f in out.values())
+            where = f"case {case}, night {night}"
+            for fam in set(families):
+                assert disclosure.family_safe(fam, history, out, limit, Checker()), f"{where}: {sorted(fam)}"
+            tonight = {g: f for g, f in out.items() if f.status == "shown" and f.release == night}
+            checks = disclosure.Checks(SIGNED_IN.minimum, Checker())
+            now = {gid: disclosure.seen_as(fig) for gid, fig in tonight.items()}
+            for gid in tonight:
+                assert disclosure._residual_verdict(gid, now, history, index.of, checks) is None, f"{where}: {gid}"
+            for gid, f in tonight.items():
+                history.setdefault(gid, []).append(Past(night, f.contributors, f.hidden, f.counts, f))
     assert residual_work > 0, "no case left the residual checks anything to blank: the test shows nothing"
+    assert kept > 0, "no figure was kept from the first night: the second night shows nothing about history"
