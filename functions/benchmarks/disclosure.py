@@ -368,11 +368,10 @@ def decide(
             if gid not in accepted:
                 continue
             checked.add(gid)
-            fig = accepted[gid]
             verdict = _residual_verdict(gid, now, history, families_of, checks)
-            blanked = _blank_cells(fig, verdict, audience) if isinstance(verdict, dict) else None
             if verdict is None:
                 continue
+            blanked = _blank_cells(accepted[gid], verdict, audience) if isinstance(verdict, dict) else None
             if blanked is not None:
                 accepted[gid], now[gid] = blanked, seen_as(blanked)
                 continue

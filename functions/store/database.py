@@ -52,12 +52,8 @@ class Tx:
 
     def execute(self, sql: str, params: tuple | list = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
-        try:
+        with _unique_as_conflict():
             cur = self.conn.execute(self._sql(sql), tuple(params))
-        except Exception as err:
-            if _is_unique_violation(err):
-                raise Conflict(str(err).splitlines()[0]) from err
-            raise
         return cur.rowcount
 
     def one(self, sql: str, params: tuple | list = ()) -> dict | None:
@@ -92,12 +88,8 @@ class Tx:
         names = ", ".join(columns)
         one_row = "(" + ", ".join("?" for _ in columns) + ")"
         if self.dialect == "sqlite":
-            try:
+            with _unique_as_conflict():
                 self.conn.executemany(f"INSERT INTO {table} ({names}) VALUES {one_row}", rows)
-            except Exception as err:
-                if _is_unique_violation(err):
-                    raise Conflict(str(err).splitlines()[0]) from err
-                raise
             return
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, per_statement)):
@@ -139,6 +131,17 @@ def _pg_sql(sql: str) -> str:
 
 def _placeholders(sql: str, dialect: str) -> str:
     return _pg_sql(sql) if dialect == "postgresql" else sql
+
+
+@contextmanager
+def _unique_as_conflict():
+    """A unique key already taken, on either database, raised as Conflict; every other error as it was."""
+    try:
+        yield
+    except Exception as err:
+        if _is_unique_violation(err):
+            raise Conflict(str(err).splitlines()[0]) from err
+        raise
 
 
 def _is_unique_violation(err: Exception) -> bool:
@@ -308,22 +311,13 @@ class Store:
 
     def _alone(self, sql: str, params: tuple | list, write: bool) -> list[dict]:
         if self.dialect == "sqlite":
-            with self._writer if write else contextlib.nullcontext():
-                try:
-                    return [dict(r) for r in self._sqlite().execute(sql, tuple(params)).fetchall()]
-                except sqlite3.IntegrityError as err:
-                    if _is_unique_violation(err):
-                        raise Conflict(str(err).splitlines()[0]) from err
-                    raise
-        from psycopg import IntegrityError, OperationalError
+            with self._writer if write else contextlib.nullcontext(), _unique_as_conflict():
+                return [dict(r) for r in self._sqlite().execute(sql, tuple(params)).fetchall()]
+        from psycopg import OperationalError
 
         try:
-            with self._pool.connection() as conn:
+            with _unique_as_conflict(), self._pool.connection() as conn:
                 return conn.execute(_placeholders(sql, "postgresql"), tuple(params)).fetchall()
-        except IntegrityError as err:
-            if _is_unique_violation(err):
-                raise Conflict(str(err).splitlines()[0]) from err
-            raise
         except OperationalError as err:  # the pool's own errors (closed, timed out) are OperationalErrors too
             raise StoreError(f"database at {_redact(self.url)} could not be used: {str(err).splitlines()[0]}") from None
 

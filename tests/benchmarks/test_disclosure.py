@@ -27,6 +27,11 @@ def raw(group: str, answers: dict[str, str], hidden: set[str] | None = None) -> 
     return Raw(KEY, GroupRef("type-region", group, group, ()), frozenset(answers), frozenset(hidden), counts(answers, hidden))
 
 
+def raw_in(gid: tuple[str, str], answers: dict[str, str]) -> Raw:
+    """A raw figure of the group `gid` (grouping, id) in which every answer is hidden."""
+    return Raw(KEY, GroupRef(gid[0], gid[1], gid[1], ()), frozenset(answers), frozenset(answers), counts(answers))
+
+
 def spread(codes, stages=("understands", "plans", "does")) -> dict[str, str]:
     """Answers spread over `stages` in turn: no stage holds almost everyone."""
     return {f"C{c:03d}:1": stages[i % len(stages)] for i, c in enumerate(codes)}
@@ -116,7 +121,7 @@ def test_a_nation_less_its_region_is_judged_even_when_a_neighbour_group_overlaps
     near = {k: nation[k] for k in ("C001:1", "C002:1", "C004:1", "C005:1", "C007:1", "C008:1", "C020:1", "C021:1", "C022:1",
                                    "C023:1", "C024:1")}  # fmt: skip
     groups = {("type-nation", "n"): nation, ("type-region", "r"): region, ("neighbours", "C000"): near}
-    raws = {gid: Raw(KEY, GroupRef(gid[0], gid[1], gid[1], ()), frozenset(a), frozenset(a), counts(a)) for gid, a in groups.items()}
+    raws = {gid: raw_in(gid, a) for gid, a in groups.items()}
     out = disclosure.decide(KEY, raws, {}, [frozenset(groups)], SIGNED_IN, 1, Checker())
     fig_n, fig_r = out[("type-nation", "n")], out[("type-region", "r")]
     assert out[("neighbours", "C000")].status == "shown", "the overlapping group must be shown for the case to mean anything"
@@ -148,7 +153,7 @@ def test_a_figure_whose_residuals_are_too_many_to_judge_is_refused(monkeypatch):
     nation = region | spread(range(20, 30))
     near = {k: nation[k] for k in ("C001:1", "C002:1", "C004:1", "C005:1", "C007:1", "C020:1", "C021:1", "C022:1", "C023:1")}
     groups = {("type-nation", "n"): nation, ("type-region", "r"): region, ("neighbours", "C000"): near}
-    raws = {gid: Raw(KEY, GroupRef(gid[0], gid[1], gid[1], ()), frozenset(a), frozenset(a), counts(a)) for gid, a in groups.items()}
+    raws = {gid: raw_in(gid, a) for gid, a in groups.items()}
     checker = Checker()
     out = disclosure.decide(KEY, raws, {}, [frozenset(groups)], SIGNED_IN, 1, checker)
     assert out[("type-nation", "n")].status == "blank" and out[("type-nation", "n")].reason == "differencing"
@@ -163,13 +168,10 @@ def test_a_region_refused_tonight_leaves_its_nation_judged_against_the_region_sh
     region = past | {"C020:1": "reviews", "C021:1": "reviews", "C022:1": "reviews", "C023:1": "reviews", "C024:1": "plans"}
     nation = region | {f"C{c:03d}:1": "not-yet" for c in range(30, 35)} | {f"C{c:03d}:1": "understands" for c in range(35, 40)}
 
-    def made(gid, answers):
-        return Raw(KEY, GroupRef(gid[0], gid[1], gid[1], ()), frozenset(answers), frozenset(answers), counts(answers))
-
-    first = disclosure.decide(KEY, {region_id: made(region_id, past)}, {}, [frozenset({region_id})], SIGNED_IN, 1, Checker())
+    first = disclosure.decide(KEY, {region_id: raw_in(region_id, past)}, {}, [frozenset({region_id})], SIGNED_IN, 1, Checker())
     history = {region_id: [Past(1, first[region_id].contributors, first[region_id].hidden, first[region_id].counts, first[region_id])]}
     families = [frozenset({nation_id, region_id})]
-    out = disclosure.decide(KEY, {nation_id: made(nation_id, nation), region_id: made(region_id, region)}, history, families,
+    out = disclosure.decide(KEY, {nation_id: raw_in(nation_id, nation), region_id: raw_in(region_id, region)}, history, families,
                             SIGNED_IN, 2, Checker())  # fmt: skip
     assert out[region_id].status == "kept" and out[region_id].release == 1
     shown = out[nation_id]
